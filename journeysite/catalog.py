@@ -1,0 +1,162 @@
+"""The whole knowledge base: entries, resolved references and their problems."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from .diagnostics import Diagnostic, Severity, did_you_mean
+from .freshness import freshness
+from .frontmatter import Path as FieldPath, dotted
+from .loader import Layout, Loaded, ParseCache, load
+from .model import Entry, Map, Persona, Stage, Step, Team, Touchpoint
+
+
+@dataclass(frozen=True)
+class Policy:
+    """Review rules that the plugin config or the CLI can set."""
+
+    review_every: int = 90
+    due_window: int = 14
+
+
+@dataclass(frozen=True)
+class Catalog:
+    maps: dict[str, Entry[Map]]
+    personas: dict[str, Entry[Persona]]
+    teams: dict[str, Entry[Team]]
+    touchpoints: dict[str, Entry[Touchpoint]]
+    diagnostics: tuple[Diagnostic, ...]
+    today: dt.date
+    policy: Policy = Policy()
+    _by_path: dict[str, list[Diagnostic]] = field(default_factory=dict, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        for d in self.diagnostics:
+            self._by_path.setdefault(d.path, []).append(d)
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.severity is Severity.ERROR]
+
+    def problems(self, path: str) -> list[Diagnostic]:
+        """Errors and warnings of one file, for the error box on its page."""
+        return [d for d in self._by_path.get(path, []) if d.severity is not Severity.INFO]
+
+    def valid_maps(self) -> Iterator[tuple[str, Map]]:
+        for ident, entry in self.maps.items():
+            if entry.data is not None:
+                yield ident, entry.data
+
+    def children(self, map_id: str) -> list[Entry[Map]]:
+        """The micro-journeys that zoom into a stage of `map_id`."""
+        return [e for e in self.maps.values() if e.data is not None and e.data.parent == map_id]
+
+    def stage_owner(self, m: Map, stage: Stage) -> str:
+        return stage.owner or m.owner
+
+    def step_owner(self, m: Map, stage: Stage, step: Step) -> str:
+        """The step's own owner, else its first touchpoint's, else the stage's."""
+        if step.owner:
+            return step.owner
+        for tp in step.touchpoints[:1]:
+            entry = self.touchpoints.get(tp)
+            if entry is not None and entry.data is not None:
+                return entry.data.owner
+        return self.stage_owner(m, stage)
+
+    def review_every(self, m: Map) -> int:
+        return m.review_every or self.policy.review_every
+
+
+def build(
+    root: Path,
+    today: dt.date,
+    policy: Policy = Policy(),
+    layout: Layout = Layout(),
+    cache: ParseCache | None = None,
+) -> Catalog:
+    """Load `root` and resolve every reference between its files."""
+    loaded = load(root, today, layout, cache)
+    diagnostics = loaded.diagnostics + list(_references(loaded)) + list(_notices(loaded, today, policy))
+    diagnostics.sort(key=lambda d: (d.path, d.line, d.col, d.code))
+    return Catalog(loaded.maps, loaded.personas, loaded.teams, loaded.touchpoints, tuple(diagnostics), today, policy)
+
+
+def _references(loaded: Loaded) -> Iterable[Diagnostic]:
+    teams = loaded.teams
+
+    def unknown(path: str, loc: FieldPath, code: str, kind: str, folder: str, ref: str, known: Iterable[str]) -> Diagnostic:
+        line, col = loaded.marks[path].value(loc)
+        return Diagnostic(path, line, col, code, dotted(loc), f"unknown {kind} '{ref}' (no {folder}){did_you_mean(ref, known)}")
+
+    def team(path: str, loc: FieldPath, ref: str | None) -> Iterable[Diagnostic]:
+        if ref is not None and ref not in teams:
+            yield unknown(path, loc, "JS202", "team", f"teams/{ref}.md", ref, teams)
+
+    for tid, entry in loaded.touchpoints.items():
+        if entry.data is not None:
+            yield from team(entry.path, (tid, "owner"), entry.data.owner)
+
+    for mid, entry in loaded.maps.items():
+        m, path = entry.data, entry.path
+        if m is None:
+            continue
+        if m.persona not in loaded.personas:
+            yield unknown(path, ("persona",), "JS201", "persona", f"personas/{m.persona}.md", m.persona, loaded.personas)
+        yield from team(path, ("owner",), m.owner)
+        for i, ref in enumerate(m.contributors):
+            yield from team(path, ("contributors", i), ref)
+        for i, stage in enumerate(m.stages):
+            yield from team(path, ("stages", i, "owner"), stage.owner)
+            for j, step in enumerate(stage.steps):
+                at: FieldPath = ("stages", i, "steps", j)
+                yield from team(path, at + ("owner",), step.owner)
+                for k, tp in enumerate(step.touchpoints):
+                    if tp not in loaded.touchpoints:
+                        yield unknown(path, at + ("touchpoints", k), "JS203", "touchpoint", f"'{tp}' in touchpoints.yml", tp, loaded.touchpoints)
+        for i, action in enumerate(m.actions):
+            yield from team(path, ("actions", i, "owner"), action.owner)
+        yield from _parent(loaded, mid, m, path)
+
+
+def _parent(loaded: Loaded, mid: str, m: Map, path: str) -> Iterable[Diagnostic]:
+    if m.parent is None:
+        return
+    marks = loaded.marks[path]
+    parent = loaded.maps.get(m.parent)
+    if parent is None:
+        line, col = marks.value(("parent",))
+        yield Diagnostic(path, line, col, "JS205", "parent", f"unknown map '{m.parent}' (no maps/{m.parent}.md){did_you_mean(m.parent, loaded.maps)}")
+        return
+    seen = [mid]
+    cursor: str | None = m.parent
+    while cursor is not None and cursor in loaded.maps:
+        if cursor in seen:
+            line, col = marks.value(("parent",))
+            chain = " -> ".join(seen + [cursor])
+            yield Diagnostic(path, line, col, "JS208", "parent", f"parent maps form a cycle: {chain}")
+            return
+        seen.append(cursor)
+        data = loaded.maps[cursor].data
+        cursor = data.parent if data is not None else None
+    if m.parent_stage is not None and parent.data is not None:
+        names = [s.name for s in parent.data.stages]
+        if m.parent_stage not in names:
+            line, col = marks.value(("parent_stage",))
+            yield Diagnostic(path, line, col, "JS206", "parent_stage", f"map '{m.parent}' has no stage '{m.parent_stage}'{did_you_mean(m.parent_stage, names)}")
+
+
+def _notices(loaded: Loaded, today: dt.date, policy: Policy) -> Iterable[Diagnostic]:
+    """Information, not errors: maps that need a validation soon or now."""
+    for entry in loaded.maps.values():
+        m = entry.data
+        if m is None:
+            continue
+        f = freshness(m, today, policy.review_every, policy.due_window)
+        line, col = loaded.marks[entry.path].value(("validation", "last_validated") if m.validation else ())
+        code = {"unvalidated": "JS301", "overdue": "JS302", "due": "JS303"}.get(f.state)
+        if code:
+            yield Diagnostic(entry.path, line, col, code, "validation", f"{f.label}; owner: {m.owner}", Severity.INFO)

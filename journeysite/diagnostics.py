@@ -1,0 +1,81 @@
+"""Diagnostics: what the core reports instead of raising.
+
+Every problem found in the content becomes a `Diagnostic` with a stable code,
+so the CLI, the MkDocs plugin and CI annotations all say the same thing.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from dataclasses import asdict, dataclass
+from enum import Enum
+from typing import Iterable
+
+
+class Severity(str, Enum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+
+@dataclass(frozen=True, order=True)
+class Diagnostic:
+    """One finding, located in a file relative to the content folder."""
+
+    path: str
+    line: int
+    col: int
+    code: str
+    field: str
+    message: str
+    severity: Severity = Severity.ERROR
+
+    def format(self, root: str = "") -> str:
+        """`root/path:line:col: CODE field: message`, the form editors jump to."""
+        where = f"{root.rstrip('/')}/{self.path}" if root else self.path
+        field = f" {self.field}:" if self.field else ""
+        level = "" if self.severity is Severity.ERROR else f" ({self.severity.value})"
+        return f"{where}:{self.line}:{self.col}: {self.code}{level}{field} {self.message}"
+
+
+def did_you_mean(value: str, candidates: Iterable[str]) -> str:
+    """A ' (did you mean ...?)' suffix naming the nearest candidates, or ''."""
+    pool = sorted(set(candidates))
+    close = difflib.get_close_matches(value, pool, n=3, cutoff=0.6)
+    if not close:
+        lower = value.lower()
+        close = [c for c in pool if c.lower() == lower][:1]
+    if not close:
+        return ""
+    return " (did you mean " + " or ".join(f"'{c}'" for c in close) + "?)"
+
+
+def count(diagnostics: Iterable[Diagnostic], severity: Severity) -> int:
+    return sum(1 for d in diagnostics if d.severity is severity)
+
+
+def to_json(diagnostics: Iterable[Diagnostic], root: str = "") -> str:
+    rows = []
+    for d in diagnostics:
+        row = asdict(d)
+        row["severity"] = d.severity.value
+        row["path"] = f"{root.rstrip('/')}/{d.path}" if root else d.path
+        rows.append(row)
+    return json.dumps(rows, indent=2, ensure_ascii=False)
+
+
+def to_github(d: Diagnostic, root: str = "") -> str:
+    """A GitHub Actions workflow command, shown as a pull-request annotation."""
+    level = {"error": "error", "warning": "warning", "info": "notice"}[d.severity.value]
+    path = f"{root.rstrip('/')}/{d.path}" if root else d.path
+    text = f"{d.field}: {d.message}" if d.field else d.message
+
+    def esc(s: str, props: bool = False) -> str:
+        s = s.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+        return s.replace(":", "%3A").replace(",", "%2C") if props else s
+
+    return (
+        f"::{level} file={esc(path, True)},line={d.line},col={d.col},"
+        f"title={esc(d.code, True)}::{esc(text)}"
+    )

@@ -1,0 +1,41 @@
+"""Map -> Mermaid `journey` source, with every user string escaped.
+
+Journey labels end at `:` `;` `#` `%` or a newline, and a line that starts
+with a keyword (`section`, `title`, ...) changes meaning. Mermaid decodes
+entity codes such as `#58;` inside labels, so every character that could end
+or re-interpret a label becomes one; the diagram shows the original text.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Callable
+
+from .model import Map, Stage, Step
+
+_SPECIAL = re.compile(r"[#:;%\"<>&,`=\\{}\[\]|]")
+_KEYWORDS = ("journey", "title", "section", "acctitle", "accdescr", "click", "style", "classdef")
+_NAMED = {"#": "#35;", ":": "#58;", ";": "#59;", "%": "#37;", '"': "#quot;", "<": "#lt;", ">": "#gt;"}
+
+
+def escape(text: str) -> str:
+    """One Mermaid label that renders as `text` and can end nothing early."""
+    flat = " ".join(text.split())  # newlines and runs of white space -> one space
+    out = _SPECIAL.sub(lambda m: _NAMED.get(m.group(), f"#{ord(m.group())};"), flat)
+    if out.lower().startswith(_KEYWORDS):
+        out = f"#{ord(out[0])};{out[1:]}"
+    return out or "#160;"
+
+
+def journey(m: Map, actor: Callable[[Stage, Step], str]) -> str:
+    """The diagram: one section per stage, one task per step scored by emotion.
+
+    `actor` names who owns a step (a team name): Mermaid draws one marker
+    colour per actor, so the diagram shows ownership as well as emotion.
+    """
+    lines = ["journey", f"    title {escape(m.title)}"]
+    for stage in m.stages:
+        lines.append(f"    section {escape(stage.name)}")
+        for step in stage.steps:
+            lines.append(f"      {escape(step.name)}: {step.emotion}: {escape(actor(stage, step))}")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,162 @@
+"""The typed, immutable model of a knowledge base: what authors may write.
+
+These pydantic models are the content contract of `shared/spec/content-model.md`
+(field names must not change without a migration note). They forbid unknown
+keys, are frozen, and double as the source of the JSON Schema for editors.
+Cross-file references are plain ids here; `catalog` resolves them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Annotated, Generic, Literal, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field, Strict, StringConstraints
+
+SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
+
+Id = Annotated[str, Strict(), StringConstraints(pattern=SLUG_PATTERN)]
+Name = Annotated[str, Strict(), StringConstraints(pattern=r"\S", max_length=500)]
+Text = Annotated[str, Strict(), StringConstraints(max_length=20_000)]
+Date = Annotated[dt.date, Strict()]
+Url = Annotated[str, Strict(), StringConstraints(pattern=r"^(https?://|mailto:)\S+$")]
+
+Phase = Literal["buy", "own", "advocate"]
+PHASES: tuple[Phase, ...] = ("buy", "own", "advocate")
+Level = Literal["low", "medium", "high"]
+Status = Literal["idea", "planned", "in-progress", "done", "dropped"]
+STATUSES: tuple[Status, ...] = ("idea", "planned", "in-progress", "done", "dropped")
+Method = Literal["interviews", "survey", "usability-test", "analytics", "workshop", "other"]
+SourceType = Literal["crm", "contact-centre", "voc", "research", "analytics", "social", "other"]
+Channel = Literal["web", "app", "email", "phone", "chat", "in-person", "mail", "social", "partner", "other"]
+
+
+class Strictly(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", strict=False)
+
+
+class Validation(Strictly):
+    """When and how real customers last confirmed the map."""
+
+    last_validated: Date
+    method: Method | None = None
+    customers: Annotated[int, Strict(), Field(ge=0)] | None = None
+    notes: Text | None = None
+
+
+class Source(Strictly):
+    """A piece of evidence the map rests on; steps cite it by id."""
+
+    id: Id
+    type: SourceType
+    title: Name
+    url: Url | None = None
+    date: Date | None = None
+
+
+class Step(Strictly):
+    name: Name
+    emotion: Annotated[int, Strict(), Field(ge=1, le=5, description="1 (very negative) .. 5 (very positive)")]
+    touchpoints: tuple[Id, ...] = ()
+    owner: Id | None = None
+    actions: Text | None = None
+    thoughts: Text | None = None
+    feelings: Text | None = None
+    pain_points: tuple[Text, ...] = ()
+    opportunities: tuple[Text, ...] = ()
+    evidence: tuple[Id, ...] = ()
+
+
+class Stage(Strictly):
+    name: Name
+    goal: Text | None = None
+    owner: Id | None = None
+    steps: Annotated[tuple[Step, ...], Field(min_length=1)]
+
+
+class Action(Strictly):
+    """An improvement in the action plan, tied to the step it improves."""
+
+    title: Name
+    step: Name | None = Field(None, description='"Stage / Step" of this map')
+    owner: Id
+    effort: Level
+    impact: Level
+    status: Status
+    metric: Text | None = None
+    due: Date | None = None
+
+
+class Win(Strictly):
+    date: Date
+    title: Name
+    result: Text | None = None
+
+
+class Map(Strictly):
+    """A customer journey map: front matter of `maps/<id>.md`."""
+
+    title: Name
+    persona: Id
+    phase: Phase
+    parent: Id | None = None
+    parent_stage: Name | None = None
+    owner: Id
+    sponsor: Name | None = None
+    contributors: tuple[Id, ...] = ()
+    review_every: Annotated[int, Strict(), Field(ge=1, le=3650)] | None = None
+    validation: Validation | None = None
+    sources: tuple[Source, ...] = ()
+    gaps: tuple[Text, ...] = ()
+    stages: Annotated[tuple[Stage, ...], Field(min_length=1)]
+    actions: tuple[Action, ...] = ()
+    wins: tuple[Win, ...] = ()
+    tags: tuple[Name, ...] = ()
+
+
+class Persona(Strictly):
+    """Front matter of `personas/<id>.md`."""
+
+    name: Name
+    segment: Name | None = None
+    value: Level
+    goals: tuple[Text, ...] = ()
+    needs: tuple[Text, ...] = ()
+    quote: Text | None = None
+
+
+class Team(Strictly):
+    """Front matter of `teams/<id>.md`: a business function that owns things."""
+
+    name: Name
+    function: Name | None = None
+    lead: Name | None = None
+    contact: Name | None = None
+
+
+class Touchpoint(Strictly):
+    """One entry of `touchpoints.yml`."""
+
+    name: Name
+    channel: Channel
+    owner: Id
+
+
+T = TypeVar("T", Map, Persona, Team, Touchpoint)
+
+
+@dataclass(frozen=True)
+class Entry(Generic[T]):
+    """One item of the knowledge base, kept even when its data is unusable.
+
+    `data` is None when the front matter failed the schema: the site still
+    lists the file (with its errors) so that nothing silently disappears.
+    """
+
+    id: str
+    path: str
+    title: str
+    data: T | None
+    body: str = ""
+    body_line: int = 1
