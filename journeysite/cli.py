@@ -42,7 +42,7 @@ def _check(args: argparse.Namespace) -> int:
     project = find_project(Path(args.path))
     today = build_date(args.today or project.today)
     catalog = build(project.content, today, project.policy, project.layout)
-    root = os.path.relpath(project.content)
+    root = _shown(project.content)
     diagnostics = catalog.diagnostics
     errors, warnings = count(diagnostics, Severity.ERROR), count(diagnostics, Severity.WARNING)
     if args.format == "json":
@@ -57,6 +57,12 @@ def _check(args: argparse.Namespace) -> int:
             file=sys.stderr if args.format == "github" else sys.stdout,
         )
     return 1 if errors else 0
+
+
+def _shown(path: Path) -> str:
+    """The content folder as the user would type it: relative below cwd."""
+    relative = os.path.relpath(path)
+    return str(path.resolve()) if relative.startswith("..") else relative
 
 
 def _schema(args: argparse.Namespace) -> int:

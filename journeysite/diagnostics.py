@@ -42,7 +42,11 @@ class Diagnostic:
 def did_you_mean(value: str, candidates: Iterable[str]) -> str:
     """A ' (did you mean ...?)' suffix naming the nearest candidates, or ''."""
     pool = sorted(set(candidates))
-    close = difflib.get_close_matches(value, pool, n=3, cutoff=0.6)
+    scored = sorted(((difflib.SequenceMatcher(None, value, c).ratio(), c) for c in pool), key=lambda s: -s[0])
+    best = scored[0][0] if scored else 0.0
+    # Only the candidates nearly as close as the best one: a list of three
+    # loosely similar ids hides the one the author meant.
+    close = [c for ratio, c in scored[:3] if ratio >= 0.6 and ratio >= best - 0.1]
     if not close:
         lower = value.lower()
         close = [c for c in pool if c.lower() == lower][:1]
