@@ -14,6 +14,7 @@ from .catalog import build
 from .diagnostics import Severity, count, to_github, to_json
 from .project import ProjectError, build_date, find_project
 from .schema import KINDS, json_schema
+from .vendor import VERSION, MermaidMissing, install
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -30,12 +31,19 @@ def main(argv: list[str] | None = None) -> int:
     schema.add_argument("kind", nargs="?", choices=sorted(KINDS), default="map")
     schema.add_argument("--out", type=Path, help="write every kind's schema into this folder instead")
 
+    commands.add_parser("mermaid", help=f"fetch and verify the pinned Mermaid {VERSION} that the site serves")
+
     args = parser.parse_args(argv)
     try:
-        return _check(args) if args.command == "check" else _schema(args)
-    except ProjectError as exc:
+        return {"check": _check, "schema": _schema, "mermaid": _mermaid}[args.command](args)
+    except (ProjectError, MermaidMissing) as exc:
         print(f"journeysite: {exc}", file=sys.stderr)
         return 2
+
+
+def _mermaid(args: argparse.Namespace) -> int:
+    print(f"Mermaid {VERSION}: {install()}")
+    return 0
 
 
 def _check(args: argparse.Namespace) -> int:

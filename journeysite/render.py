@@ -1,0 +1,80 @@
+"""The Jinja environment that turns views into Markdown pages.
+
+Templates write Markdown, so MkDocs still builds the table of contents,
+validates links and indexes search. Every user string goes through one of two
+filters, because in this Markdown it must be inert twice: as HTML (autoescape)
+and as Markdown (`*`, `[`, `|`, `{` ... become character references).
+"""
+
+from __future__ import annotations
+
+import functools
+import posixpath
+import re
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+from markdown_it import MarkdownIt
+from markupsafe import Markup, escape
+
+#: Characters that Python-Markdown or its extensions (tables, attr_list) read.
+_MARKDOWN_SYNTAX = re.compile(r"[\\`*_\[\]{}|#!~^=:+-]")
+_TAG_OR_TEXT = re.compile(r"(<[^>]*>)")
+#: Line breaks would end a table row or start a block: all white space is one space.
+_SPACE = re.compile(r"\s+")
+
+_inline = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).disable("image")
+
+
+def _inert(text: str) -> str:
+    """Turn Markdown syntax characters of already HTML-safe text into references."""
+    return _MARKDOWN_SYNTAX.sub(lambda m: f"&#{ord(m.group())};", _SPACE.sub(" ", text))
+
+
+def text(value: object) -> Markup:
+    """Plain user text: shown exactly as written, on one line."""
+    return Markup(_inert(str(escape("" if value is None else value))))
+
+
+def inline_markdown(value: object) -> Markup:
+    """Inline Markdown from front matter, rendered by markdown-it with HTML off.
+
+    Raw HTML comes out as text and images are not loaded; link targets are
+    checked by markdown-it (no `javascript:`). The HTML it returns is then
+    made inert for the second Markdown pass that MkDocs will run.
+    """
+    if value is None:
+        return Markup("")
+    html = _inline.renderInline(str(value))
+    parts = _TAG_OR_TEXT.split(html)
+    return Markup("".join(p if p.startswith("<") else _inert(p) for p in parts))
+
+
+def relative(target: str, page: str) -> str:
+    """Link from the Markdown page `page` to `target`, both relative to docs."""
+    return posixpath.relpath(target, posixpath.dirname(page) or ".")
+
+
+@functools.cache
+def environment() -> Environment:
+    env = Environment(
+        loader=PackageLoader("journeysite", "templates"),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(text=text, md=inline_markdown)
+    return env
+
+
+def render(template: str, page: str, **context: Any) -> str:
+    """Render `template` as the Markdown of the page at `page`."""
+    return environment().get_template(template).render(page=page, **context)
+
+
+def link(page: str, target: str, label: object, anchor: str = "") -> Markup:
+    """A Markdown link from `page` with an escaped label and a relative `.md` target."""
+    href = relative(target, page) + (f"#{anchor}" if anchor else "")
+    return Markup(f"[{text(label)}]({escape(href)})")

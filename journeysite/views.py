@@ -1,0 +1,215 @@
+"""The pages of the site, as Markdown: pure functions of a catalog.
+
+The plugin decides where pages go in MkDocs; this module decides what they
+say. Paths are relative to the docs folder and links between pages are
+relative `.md` links, so the site engine can validate and rewrite them.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any, Iterable
+
+from markupsafe import Markup
+
+from . import indexes
+from .catalog import Catalog
+from .freshness import Freshness
+from .indexes import QUADRANTS
+from .loader import Layout
+from .mermaid import journey
+from .metrics import evidence_coverage, lowest_moments, percent, stage_emotions
+from .model import PHASES, STATUSES, Entry, Map
+from .render import link, render, text
+
+EMOTIONS = {1: "very negative", 2: "negative", 3: "neutral", 4: "positive", 5: "very positive"}
+FRESHNESS = {
+    "fresh": ("\u2714", "Fresh"),
+    "due": ("\u23f0", "Review due"),
+    "overdue": ("\u26a0", "Review overdue"),
+    "unvalidated": ("?", "Never validated"),
+}
+
+
+@dataclass(frozen=True)
+class Paths:
+    """Where the generated pages live, relative to the docs folder."""
+
+    layout: Layout = Layout()
+
+    @property
+    def maps_index(self) -> str:
+        return f"{self.layout.maps}/index.md"
+
+    @property
+    def personas_index(self) -> str:
+        return f"{self.layout.personas}/index.md"
+
+    @property
+    def teams_index(self) -> str:
+        return f"{self.layout.teams}/index.md"
+
+    touchpoints_index = "touchpoints/index.md"
+    coverage = "insights/coverage.md"
+    freshness = "insights/freshness.md"
+    actions = "insights/actions.md"
+    evidence = "insights/evidence.md"
+    wins = "insights/wins.md"
+    tags = "tags.md"
+    data = "maps.json"
+
+    def touchpoint(self, tid: str) -> str:
+        return f"touchpoints/{tid}.md"
+
+
+@dataclass(frozen=True)
+class Generated:
+    path: str
+    content: str
+
+
+class Refs:
+    """References from one page to the knowledge base's entries: links, or
+    plain text when the target does not exist (its error is reported elsewhere)."""
+
+    def __init__(self, catalog: Catalog, paths: Paths, page: str) -> None:
+        self.catalog, self.paths, self.page = catalog, paths, page
+
+    def to(self, target: str, label: object, anchor: str = "") -> Markup:
+        return link(self.page, target, label, anchor)
+
+    def _entry(self, entries: dict[str, Entry[Any]], ident: str) -> Markup:
+        entry = entries.get(ident)
+        return link(self.page, entry.path, entry.title) if entry else text(ident)
+
+    def team(self, ident: str) -> Markup:
+        return self._entry(self.catalog.teams, ident)
+
+    def persona(self, ident: str) -> Markup:
+        return self._entry(self.catalog.personas, ident)
+
+    def map(self, ident: str, anchor: str = "") -> Markup:
+        entry = self.catalog.maps.get(ident)
+        return link(self.page, entry.path, entry.title, anchor) if entry else text(ident)
+
+    def map_stage(self, ident: str, stage: str, anchor: str) -> Markup:
+        entry = self.catalog.maps[ident]
+        return link(self.page, entry.path, stage, anchor)
+
+    def contact(self, team: str) -> Markup:
+        entry = self.catalog.teams.get(team)
+        return text(entry.data.contact if entry and entry.data else None)
+
+    def touchpoint(self, ident: str) -> Markup:
+        entry = self.catalog.touchpoints.get(ident)
+        return link(self.page, self.paths.touchpoint(ident), entry.title) if entry else text(ident)
+
+
+def _page(template: str, catalog: Catalog, paths: Paths, path: str, **context: Any) -> str:
+    return render(
+        template, path, catalog=catalog, paths=paths, refs=Refs(catalog, paths, path),
+        emotions=EMOTIONS, freshness_badges=FRESHNESS, phases=PHASES, **context,
+    )
+
+
+def _freshness(catalog: Catalog, m: Map) -> Freshness:
+    return indexes.map_freshness(catalog, m)
+
+
+def map_page(catalog: Catalog, entry: Entry[Map], paths: Paths = Paths(), edit_url: str | None = None) -> str:
+    """A map page: header, badges, diagram, grid, ownership, evidence, plan."""
+    m = entry.data
+    context: dict[str, Any] = {"entry": entry, "m": m, "problems": catalog.problems(entry.path), "edit_url": edit_url}
+    if m is not None:
+        cited: dict[str, list[str]] = {s.id: [] for s in m.sources}
+        for stage in m.stages:
+            for step in stage.steps:
+                for ref in step.evidence:
+                    cited.setdefault(ref, []).append(f"{stage.name} / {step.name}")
+        team_names = {tid: e.title for tid, e in catalog.teams.items()}
+        parent = catalog.maps.get(m.parent) if m.parent else None
+        context.update(
+            freshness=_freshness(catalog, m),
+            coverage=percent(evidence_coverage(m)),
+            stage_emotions=stage_emotions(m),
+            lowest=lowest_moments(m),
+            diagram=Markup(journey(m, lambda stage, step: team_names.get(o := catalog.step_owner(m, stage, step), o))),
+            cited=cited,
+            actions=[a for a in indexes.actions(catalog) if a.map_id == entry.id],
+            parent=parent,
+            parent_stage_anchor=next((f"stage-{i + 1}" for i, s in enumerate(parent.data.stages) if s.name == m.parent_stage), None)
+            if parent is not None and parent.data is not None else None,
+            touchpoints=list(dict.fromkeys(t for s in m.stages for st in s.steps for t in st.touchpoints if t in catalog.touchpoints)),
+            children=catalog.children(entry.id),
+            stage_anchor={stage.name: f"stage-{i + 1}" for i, stage in enumerate(m.stages)},
+        )
+    return _page("map.md", catalog, paths, entry.path, **context)
+
+
+def persona_page(catalog: Catalog, entry: Entry[Any], paths: Paths = Paths()) -> str:
+    row = indexes.coverage(catalog).matrix.get(entry.id, {})
+    return _page("persona.md", catalog, paths, entry.path, entry=entry, p=entry.data,
+                 problems=catalog.problems(entry.path), by_phase=row)
+
+
+def team_page(catalog: Catalog, entry: Entry[Any], paths: Paths = Paths()) -> str:
+    owned = indexes.ownership(catalog).get(entry.id, indexes.Ownership())
+    return _page("team.md", catalog, paths, entry.path, entry=entry, t=entry.data,
+                 problems=catalog.problems(entry.path), owned=owned, freshness=_freshness)
+
+
+def generated_pages(catalog: Catalog, paths: Paths = Paths(), skip: Iterable[str] = ()) -> list[Generated]:
+    """Every page the site derives, except those whose path is in `skip`
+    (an author's own page of that name wins)."""
+    skip = set(skip)
+    usage = indexes.touchpoint_usage(catalog)
+    board = indexes.actions(catalog)
+    maps = [(mid, e, _freshness(catalog, e.data) if e.data else None) for mid, e in sorted(catalog.maps.items())]
+    specs: list[tuple[str, str, dict[str, Any]]] = [
+        (paths.maps_index, "maps_index.md", {"rows": maps, "coverage_of": lambda m: percent(evidence_coverage(m))}),
+        (paths.personas_index, "personas_index.md", {"coverage": indexes.coverage(catalog)}),
+        (paths.teams_index, "teams_index.md", {"owned": indexes.ownership(catalog)}),
+        (paths.touchpoints_index, "touchpoints_index.md", {"usage": usage, "problems": catalog.problems(paths.layout.touchpoints)}),
+        (paths.coverage, "coverage.md", {"coverage": indexes.coverage(catalog)}),
+        (paths.freshness, "freshness.md", {"rows": indexes.maps_by_urgency(catalog), "broken": [e for e in catalog.maps.values() if e.data is None]}),
+        (paths.actions, "actions.md", {"board": board, "quadrants": QUADRANTS, "statuses": STATUSES}),
+        (paths.evidence, "evidence.md", {"rows": [(mid, m, percent(evidence_coverage(m))) for mid, m in catalog.valid_maps()]}),
+        (paths.wins, "wins.md", {"wins": indexes.wins(catalog)}),
+        (paths.tags, "tags.md", {}),
+    ]
+    for tid in usage:
+        if tid in catalog.touchpoints:
+            specs.append((paths.touchpoint(tid), "touchpoint.md", {"tid": tid, "tp": catalog.touchpoints[tid], "use": usage[tid]}))
+    pages = [Generated(path, _page(template, catalog, paths, path, **ctx)) for path, template, ctx in specs if path not in skip]
+    if paths.data not in skip:
+        pages.append(Generated(paths.data, catalog_json(catalog)))
+    return pages
+
+
+def catalog_json(catalog: Catalog) -> str:
+    """The whole model, with derived figures, for other tools."""
+
+    def entries(items: dict[str, Entry[Any]]) -> dict[str, Any]:
+        return {i: e.data.model_dump(mode="json") if e.data else None for i, e in sorted(items.items())}
+
+    maps = entries(catalog.maps)
+    for mid, m in catalog.valid_maps():
+        f = _freshness(catalog, m)
+        maps[mid]["derived"] = {
+            "freshness": f.state,
+            "next_review": f.next_review.isoformat() if f.next_review else None,
+            "evidence_coverage": round(evidence_coverage(m), 4),
+            "stage_emotion": {s.name: round(mean, 3) for s, mean in stage_emotions(m)},
+        }
+    usage = indexes.touchpoint_usage(catalog)
+    data = {
+        "build_date": catalog.today.isoformat(),
+        "maps": maps,
+        "personas": entries(catalog.personas),
+        "teams": entries(catalog.teams),
+        "touchpoints": entries(catalog.touchpoints),
+        "touchpoint_mean_emotion": {t: u.mean_emotion for t, u in usage.items()},
+        "errors": [d.format() for d in catalog.errors],
+    }
+    return json.dumps(data, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
