@@ -18,7 +18,7 @@ from markdown_it import MarkdownIt
 from markupsafe import Markup, escape
 
 #: Characters that Python-Markdown or its extensions (tables, attr_list) read.
-_MARKDOWN_SYNTAX = re.compile(r"[\\`*_\[\]{}|#!~^=:+-]")
+_MARKDOWN_SYNTAX = re.compile(r"(&#?\w+;)|[\\`*_\[\]{}|#!~^=:+-]")
 _TAG_OR_TEXT = re.compile(r"(<[^>]*>)")
 #: Line breaks would end a table row or start a block: all white space is one space.
 _SPACE = re.compile(r"\s+")
@@ -28,7 +28,7 @@ _inline = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographe
 
 def _inert(text: str) -> str:
     """Turn Markdown syntax characters of already HTML-safe text into references."""
-    return _MARKDOWN_SYNTAX.sub(lambda m: f"&#{ord(m.group())};", _SPACE.sub(" ", text))
+    return _MARKDOWN_SYNTAX.sub(lambda m: m.group(1) or f"&#{ord(m.group())};", _SPACE.sub(" ", text))
 
 
 def text(value: object) -> Markup:

@@ -6,11 +6,15 @@ import datetime as dt
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from journeysite.catalog import Catalog, build
 from journeysite.diagnostics import Severity
+
+if TYPE_CHECKING:
+    from bs4 import BeautifulSoup, Tag
 
 REPO = Path(__file__).resolve().parent.parent
 CONTENT = REPO / "content"
@@ -49,3 +53,58 @@ class KnowledgeBase:
 def kb(tmp_path: Path) -> KnowledgeBase:
     shutil.copytree(CONTENT, tmp_path / "content")
     return KnowledgeBase(tmp_path / "content")
+
+
+@dataclass
+class SiteProject:
+    """A copy of the repository's site (mkdocs.yml, content, theme) to build."""
+
+    root: Path
+
+    @property
+    def kb(self) -> KnowledgeBase:
+        return KnowledgeBase(self.root / "content")
+
+    def build(self, strict: bool = False) -> "Site":
+        from mkdocs.commands.build import build
+        from mkdocs.config import load_config
+
+        config = load_config(str(self.root / "mkdocs.yml"), strict=strict)
+        build(config)
+        return Site(Path(config.site_dir))
+
+
+@dataclass
+class Site:
+    root: Path
+
+    def html(self, page: str) -> "BeautifulSoup":
+        from bs4 import BeautifulSoup
+
+        path = self.root / page
+        if path.is_dir() or page.endswith("/"):
+            path = path / "index.html"
+        return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+    def article(self, page: str) -> "Tag":
+        return self.html(page).select_one("article")
+
+
+def copy_project(target: Path) -> SiteProject:
+    for name in ("content", "theme"):
+        shutil.copytree(REPO / name, target / name)
+    config = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
+    config = config.replace("  - journeysite:\n", f"  - journeysite:\n      today: {TODAY.isoformat()}\n", 1)
+    (target / "mkdocs.yml").write_text(config, encoding="utf-8")
+    return SiteProject(target)
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> SiteProject:
+    return copy_project(tmp_path)
+
+
+@pytest.fixture(scope="session")
+def example_site(tmp_path_factory: pytest.TempPathFactory) -> Site:
+    """The example built once (strict) for the tests that only read it."""
+    return copy_project(tmp_path_factory.mktemp("example")).build(strict=True)

@@ -1,0 +1,115 @@
+"""What only a browser shows: diagrams rendered, no outside requests, looks."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import threading
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+from conftest import REPO, Site
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARTIFACTS = REPO / "test-artifacts"
+FLAGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync",
+    "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1 , EXCLUDE localhost",
+]
+#: Material renders Mermaid into a closed shadow root; open it for the test.
+OPEN_SHADOW_ROOTS = """
+const attach = Element.prototype.attachShadow;
+Element.prototype.attachShadow = function (init) { return attach.call(this, { ...init, mode: "open" }); };
+"""
+
+pytestmark = pytest.mark.browser
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def server(example_site: Site) -> Iterator[str]:
+    handler = functools.partial(_Quiet, directory=str(example_site.root))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    httpd.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    if not os.path.exists(CHROMIUM):
+        if os.environ.get("CI") == "true":
+            pytest.fail("CI=true but Chromium is missing: .ci/run installs it with apt")
+        pytest.skip("Chromium is not installed (apt-get install chromium libatomic1)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        instance = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield instance
+        instance.close()
+
+
+def new_tab(browser, dark: bool = False, requests: list[str] | None = None):  # type: ignore[no-untyped-def]
+    page = browser.new_page(viewport={"width": 1400, "height": 1000}, color_scheme="dark" if dark else "light")
+    page.add_init_script(OPEN_SHADOW_ROOTS)
+    if requests is not None:
+        page.on("request", lambda r: requests.append(r.url))
+    return page
+
+
+JOURNEY_SVG = "document.querySelector('.mermaid')?.shadowRoot?.querySelector('svg[aria-roledescription=journey]')"
+
+
+def test_every_map_renders_its_journey_diagram(browser, server: str, example_site: Site) -> None:  # type: ignore[no-untyped-def]
+    pages = sorted(p.parent.relative_to(example_site.root).as_posix() + "/" for p in (example_site.root / "maps").glob("*/index.html"))
+    assert len(pages) == 7
+    tab = new_tab(browser)
+    for path in pages:
+        tab.goto(server + path)
+        tab.wait_for_function(JOURNEY_SVG)
+        drawn = tab.evaluate(f"{JOURNEY_SVG}.textContent")
+        grid = example_site.article(path).select("table thead th strong")
+        names = [th.get_text() for th in grid]
+        assert len(names) >= 3
+        for name in names:
+            assert name in drawn, f"{path}: step {name!r} is not in the diagram"
+    tab.close()
+
+
+def test_no_request_leaves_the_host(browser, server: str, example_site: Site) -> None:  # type: ignore[no-untyped-def]
+    pages = sorted(p.relative_to(example_site.root).as_posix() for p in example_site.root.rglob("index.html"))
+    assert len(pages) > 40
+    requests: list[str] = []
+    tab = new_tab(browser, requests=requests)
+    for path in pages:
+        tab.goto(server + path, wait_until="load")
+        if tab.query_selector(".mermaid"):
+            tab.wait_for_function(JOURNEY_SVG)
+        outside = [u for u in requests if not u.startswith(server) and not u.startswith("data:")]
+        assert outside == [], f"{path} requested {outside}"
+    assert len(requests) > len(pages)  # the listener did see the site's own requests
+    tab.close()
+
+
+@pytest.mark.parametrize("dark", [False, True], ids=["light", "dark"])
+def test_screenshots(browser, server: str, dark: bool) -> None:  # type: ignore[no-untyped-def]
+    ARTIFACTS.mkdir(exist_ok=True)
+    scheme = "dark" if dark else "light"
+    for name, path in (("map-page", "maps/first-home-claim/"), ("freshness", "insights/freshness/")):
+        page = new_tab(browser, dark=dark)
+        page.goto(server + path, wait_until="networkidle")
+        if name == "map-page":
+            page.wait_for_function(JOURNEY_SVG)
+        shot = ARTIFACTS / f"{name}-{scheme}.png"
+        page.screenshot(path=str(shot))
+        assert shot.stat().st_size > 20_000
+        page.close()

@@ -1,0 +1,262 @@
+"""Real builds of the example site, asserted on the parsed HTML."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+from bs4 import Tag
+
+from conftest import Site, SiteProject
+
+CLAIM = "maps/first-home-claim/"
+
+
+def heading(tag: Tag) -> str:
+    """A heading's text without the permalink sign."""
+    return tag.get_text().rstrip("¶")
+
+
+def resolve(site: Site, page: str, href: str) -> Path:
+    """The file a relative link on `page` points to (directory URLs)."""
+    parts = urlsplit(href)
+    base = (site.root / page).parent if page.endswith(".html") else site.root / page
+    target = (base / unquote(parts.path)).resolve()
+    return target / "index.html" if target.is_dir() else target
+
+
+def test_strict_build_of_the_example_has_no_warnings(project: SiteProject) -> None:
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict"], cwd=project.root,
+                            capture_output=True, text=True, env=env)
+    assert result.returncode == 0, result.stderr
+    assert "WARNING" not in result.stderr
+    assert "journeysite: content/maps/renew-landlord-policies.md:10:19: JS302 (info)" in result.stderr
+
+
+def test_every_internal_link_resolves(example_site: Site) -> None:
+    checked = 0
+    for html in example_site.root.rglob("*.html"):
+        page = html.relative_to(example_site.root).as_posix()
+        if page == "404.html":  # served from any depth, so its links are root-absolute
+            continue
+        for a in example_site.html(page).select("a[href]"):
+            href = a["href"]
+            if urlsplit(href).scheme or href.startswith(("#", "mailto:")):
+                continue
+            target = resolve(example_site, page, href)
+            assert target.exists(), f"{page}: broken link {href}"
+            checked += 1
+    assert checked > 500
+
+
+def test_map_page_header_and_badges(example_site: Site) -> None:
+    article = example_site.article(CLAIM)
+    assert heading(article.h1) == "Make a first home-insurance claim"
+    facts = {li.strong.get_text(): li for li in article.select(".js-facts li")}
+    assert facts["Persona:"].a["href"] == "../../personas/first-time-homeowner/"
+    assert facts["Phase:"].get_text(" ", strip=True) == "Phase: Own"
+    assert facts["Owner:"].get_text(" ", strip=True) == "Owner: Claims (#claims-cx on chat, claims-cx@larkspur.example)"
+    assert facts["Sponsor:"].get_text(" ", strip=True) == "Sponsor: Dana Ruiz, COO"
+    assert [a.get_text() for a in facts["Contributors:"].select("a")] == ["Contact centre", "Digital", "Partner network"]
+    badges = [b.get_text(" ", strip=True) for b in article.select(".js-badges .js-badge")]
+    assert badges == ["\u2714 Fresh", "Last validated 2026-10-06 · interviews · 12 customers", "Evidence 90 % of steps", "End-to-end"]
+
+
+def test_map_page_diagram_source(example_site: Site) -> None:
+    (diagram,) = example_site.article(CLAIM).select("pre.mermaid")
+    source = diagram.get_text()
+    assert source.startswith("journey\n    title Make a first home-insurance claim\n    section Report the damage\n")
+    assert "      Call the claims hotline: 2: Contact centre\n" in source
+    assert "      Book a repairer: 2: Partner network\n" in source
+    assert source.count("    section ") == 4
+
+
+def test_map_page_grid_ownership_evidence_plan(example_site: Site) -> None:
+    article = example_site.article(CLAIM)
+    headings = [heading(h) for h in article.select("h2, h3")]
+    assert headings[:9] == ["Journey", "Stages and steps", "1. Report the damage", "2. Assess the claim",
+                            "3. Repair the home", "4. Close the claim", "Ownership", "Evidence", "Action plan"]
+    grid = article.select_one("#stage-1").find_next("table")
+    assert [th.get_text() for th in grid.select("th")][1:] == ["Discover the damage", "Call the claims hotline", "Get a claim number"]
+    rows = {tr.td.get_text(): [td.get_text(" ", strip=True) for td in tr.select("td")[1:]] for tr in grid.select("tbody tr")}
+    assert rows["Emotion"] == ["1 · very negative", "2 · negative", "3 · neutral"]
+    assert rows["Touchpoints"][1] == "Claims hotline"
+    assert rows["Pain points"][1] == "22-minute average wait on Mondays Has to repeat the policy number twice"
+    ownership = article.find("h2", id="ownership").find_next("table")
+    owners = [[td.get_text(" ", strip=True) for td in tr.select("td")] for tr in ownership.select("tbody tr")]
+    assert ["Step", "Repair the home / Book a repairer", "Partner network", "partners@larkspur.example"] in owners
+    assert ["Touchpoint", "Claims hotline", "Contact centre", "contact-centre@larkspur.example"] in owners
+    evidence = article.find("h2", id="evidence").find_next("table")
+    assert "Claims CRM export, H1 2026 ( claims-crm )" in evidence.get_text(" ", strip=True)
+    assert evidence.select_one("a")["href"] == "https://intranet.larkspur.example/reports/claims-h1-2026"
+    plan = article.find("h2", id="action-plan").find_next("table")
+    link = plan.select_one("tbody tr td:nth-of-type(2) a")
+    assert (link.get_text(), link["href"]) == ("Report the damage / Call the claims hotline", "./#stage-1")
+    assert "No data on claims made through brokers before the first call" in article.get_text()
+    wins = article.find("h2", id="wins").find_next("ul").get_text(" ", strip=True)
+    assert wins.startswith("2026-09-18 · Closing letter now explains what the claim means at renewal")
+
+
+def test_micro_journeys_link_both_ways(example_site: Site) -> None:
+    parent = example_site.article(CLAIM)
+    children = parent.find("h2", id="micro-journeys").find_next("ul")
+    assert [a["href"] for a in children.select("a")] == ["../claim-photo-evidence/", "../repair-booking/"]
+    child = example_site.article("maps/repair-booking/")
+    crumb = child.select_one(".js-breadcrumb")
+    assert crumb.get_text(" ", strip=True) == "Micro-journey of Make a first home-insurance claim › Repair the home"
+    assert [a["href"] for a in crumb.select("a")] == ["../first-home-claim/", "../first-home-claim/#stage-3"]
+    assert "Micro-journey" in [b.get_text() for b in child.select(".js-badge")]
+
+
+def test_unvalidated_and_overdue_maps_are_flagged(example_site: Site) -> None:
+    unvalidated = example_site.article("maps/switch-to-landlord-cover/")
+    assert unvalidated.select_one(".js-badge--unvalidated").get_text() == "? Never validated"
+    assert "No customer has validated this map yet" in unvalidated.get_text()
+    overdue = example_site.article("maps/renew-landlord-policies/")
+    assert overdue.select_one(".js-badge--overdue").get_text() == "\u26a0 Review overdue"
+    assert "was due for review on 2026-07-07 (every 120 days)" in overdue.get_text()
+
+
+def test_all_maps_index(example_site: Site) -> None:
+    rows = example_site.article("maps/").select("tbody tr")
+    assert len(rows) == 7
+    first = [td.get_text(" ", strip=True) for td in rows[0].select("td")]
+    assert first == ["Buy home insurance for a first home", "First-time homeowner", "buy", "Sales and underwriting",
+                     "\u2714 Fresh", "100 %", "2026-08-12"]
+
+
+def test_persona_and_team_pages_gain_their_sections(example_site: Site) -> None:
+    persona = example_site.article("personas/first-time-homeowner/").get_text(" ", strip=True)
+    assert "Own: Send photos of the damage , Make a first home-insurance claim , Book a repair with a network repairer" in persona
+    retiree = example_site.article("personas/downsizing-retiree/")
+    assert "High-value persona without a map" in retiree.get_text()
+    team = example_site.article("teams/sales/")
+    maps = [li.get_text(" ", strip=True) for li in team.find("h3", id="maps").find_next("ul").select("li")]
+    assert maps[0].startswith("Renew cover for several rental homes : \u26a0 Review overdue review overdue by 139 days")
+    assert maps[1].startswith("Move rental homes to Larkspur landlord cover : ? Never validated")
+    assert "Collect renewal dates of each home" in team.find("h3", id="stages-and-steps").find_next("table").get_text()
+    assert "One renewal statement for all homes" in team.find("h3", id="actions").find_next("table").get_text()
+
+
+def test_touchpoint_pages(example_site: Site) -> None:
+    index = {tr.td.get_text(): [td.get_text(" ", strip=True) for td in tr.select("td")] for tr in example_site.article("touchpoints/").select("tbody tr")}
+    assert index["Claims hotline"] == ["Claims hotline", "phone", "Contact centre", "2", "2.5"]
+    assert index["Live chat"][-1] == "not used"
+    page = example_site.article("touchpoints/claims-hotline/")
+    rows = [[td.get_text(" ", strip=True) for td in tr.select("td")][:4] for tr in page.select("tbody tr")]
+    assert rows == [["Make a first home-insurance claim", "Report the damage", "Call the claims hotline", "2 · negative"],
+                    ["Make a first home-insurance claim", "Report the damage", "Get a claim number", "3 · neutral"]]
+
+
+def test_insight_pages(example_site: Site) -> None:
+    coverage = example_site.article("insights/coverage/")
+    assert [a.get_text() for a in coverage.select(".admonition.warning a")] == ["Downsizing retiree"]
+    freshness = [tr.td.get_text() for tr in example_site.article("insights/freshness/").select("tbody tr")]
+    assert freshness[:2] == ["Renew cover for several rental homes", "Move rental homes to Larkspur landlord cover"]
+    actions = example_site.article("insights/actions/")
+    assert [heading(h) for h in actions.select("h2")] == [
+        "Quick wins (low effort, high impact)", "Big bets (high effort, high impact)", "Balanced (medium effort or impact)",
+        "Fill-ins (low effort, low impact)", "By status"]
+    quick = actions.find("h2").find_next("table").get_text()
+    assert "Offer a call-back within one hour instead of hold" in quick
+    evidence = example_site.article("insights/evidence/").get_text()
+    assert "We do not know how landlords compare prices today" in evidence
+    wins = [li.get_text(" ", strip=True) for li in example_site.article("insights/wins/").select("li")]
+    assert wins[0].startswith("2026-10-20 · Receipt message after each upload")
+
+
+def test_maps_json_and_tags(example_site: Site) -> None:
+    data = json.loads((example_site.root / "maps.json").read_text())
+    assert sorted(data["maps"]) == ["buy-first-home-insurance", "claim-photo-evidence", "first-home-claim",
+                                    "recommend-larkspur", "renew-landlord-policies", "repair-booking", "switch-to-landlord-cover"]
+    assert data["maps"]["first-home-claim"]["derived"]["freshness"] == "fresh"
+    assert data["maps"]["first-home-claim"]["stages"][0]["steps"][1]["touchpoints"] == ["claims-hotline"]
+    assert data["errors"] == [] and data["build_date"] == "2026-11-23"
+    tags = example_site.article("tags/").get_text(" ", strip=True)
+    assert "landlord" in tags and "Renew cover for several rental homes" in tags
+
+
+HOSTILE_STEP = "Pay: now; #1 --> <b>x</b>"
+HOSTILE_TITLE = "</title><script>alert(1)</script>"
+
+
+def test_hostile_names_reach_the_diagram_escaped_and_the_page_as_text(project: SiteProject) -> None:
+    kb = project.kb
+    kb.edit("maps/first-home-claim.md", "title: Make a first home-insurance claim", f"title: '{HOSTILE_TITLE}'")
+    kb.edit("maps/first-home-claim.md", "name: Call the claims hotline", f"name: '{HOSTILE_STEP}'")
+    kb.edit("maps/first-home-claim.md", "step: Report the damage / Call the claims hotline", f"step: 'Report the damage / {HOSTILE_STEP}'")
+    kb.edit("maps/first-home-claim.md", "thoughts: Will they even cover this?", "thoughts: '<img src=x onerror=alert(1)> **really**'")
+    site = project.build(strict=True)
+    html = site.html(CLAIM)
+    assert html.title.get_text() == f"{HOSTILE_TITLE} - Larkspur customer journeys"
+    assert not [s for s in html.select("script") if "alert" in s.get_text()]
+    assert heading(html.select_one("article h1")) == HOSTILE_TITLE
+    source = html.select_one("pre.mermaid").get_text()
+    assert "    title #lt;/title#gt;#lt;script#gt;alert(1)#lt;/script#gt;\n" in source
+    assert "      Pay#58; now#59; #35;1 --#gt; #lt;b#gt;x#lt;/b#gt;: 2: Contact centre\n" in source
+    article = html.select_one("article")
+    assert not article.select("b, img[onerror]")
+    assert HOSTILE_STEP in article.get_text()
+    thoughts = article.select_one("#stage-1").find_next("table").find("td", string="Thoughts").find_next_siblings("td")[1]
+    assert thoughts.decode_contents() == "&lt;img src=x onerror=alert(1)&gt; <strong>really</strong>"
+    nav = [a.get_text(" ", strip=True) for a in html.select("nav a")]
+    assert HOSTILE_TITLE in nav
+
+
+def test_broken_map_gets_an_error_box_and_fails_strict(project: SiteProject) -> None:
+    project.kb.edit("maps/first-home-claim.md", "phase: own", "phase: owned")
+    site = project.build()
+    article = site.article(CLAIM)
+    box = article.select_one(".admonition.failure")
+    assert box.select_one(".admonition-title").get_text() == "1 problem in maps/first-home-claim.md: this page shows what could be read"
+    assert box.li.get_text(" ", strip=True) == ("maps/first-home-claim.md:4:8 JS113 phase : "
+                                                 "'owned' is not one of: buy, own, advocate (did you mean 'own'?)")
+    assert heading(article.h1) == "Make a first home-insurance claim"
+    assert "Why this map matters" in article.get_text()
+    listed = site.article("maps/").get_text(" ", strip=True)
+    assert "Make a first home-insurance claim \u2716 has errors" in listed
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    strict = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict"], cwd=project.root,
+                            capture_output=True, text=True, env=env)
+    assert strict.returncode == 1
+    assert ("WARNING -  journeysite: content/maps/first-home-claim.md:4:8: JS113 phase: "
+            "'owned' is not one of: buy, own, advocate (did you mean 'own'?)") in strict.stderr
+    assert "Traceback" not in strict.stderr
+
+
+def test_one_plugin_object_builds_twice_the_same(project: SiteProject) -> None:
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    config = load_config(str(project.root / "mkdocs.yml"))
+    plugin = config.plugins["journeysite"]
+    build(config)
+    first = {p: p.read_bytes() for p in Path(config.site_dir).rglob("*") if p.is_file() and p.suffix in (".html", ".json")}
+    parses = plugin.cache.parses
+    build(config)
+    second = {p: p.read_bytes() for p in Path(config.site_dir).rglob("*") if p.is_file() and p.suffix in (".html", ".json")}
+    assert plugin.cache.parses == parses  # nothing changed: nothing re-parsed
+    assert first.keys() == second.keys()
+    assert [p for p in first if first[p] != second[p] and "sitemap" not in p.name] == []
+    assert config.extra_javascript.count("assets/javascripts/mermaid.min.js") == 1
+
+    project.kb.edit("maps/repair-booking.md", "emotion: 1", "emotion: 2")
+    build(config)
+    assert plugin.cache.parses == parses + 1  # only the edited map
+    page = Path(config.site_dir, "touchpoints/repairer-booking/index.html").read_text()
+    assert "Wait for the call</td>\n<td><span class=\"js-emotion js-emotion--2\"" in page
+
+
+@pytest.mark.parametrize("engine", ["properdocs"])
+def test_example_builds_with_properdocs(project: SiteProject, engine: str) -> None:
+    result = subprocess.run([sys.executable, "-m", engine, "build", "--strict"], cwd=project.root, capture_output=True, text=True,
+                            env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    assert result.returncode == 0, result.stderr
+    html = (project.root / "site" / "maps" / "first-home-claim" / "index.html").read_text()
+    assert "journey\n    title Make a first home-insurance claim" in html
