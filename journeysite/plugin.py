@@ -53,8 +53,10 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
             self.mermaid = installed_script()
         except MermaidMissing as exc:
             raise PluginError(str(exc)) from exc
-        if SITE_PATH not in [str(s) for s in config.extra_javascript]:
-            config.extra_javascript.append(SITE_PATH)
+        # Mermaid first: the theme's journeysite.js wraps its initialize().
+        scripts = [str(s) for s in config.extra_javascript]
+        if SITE_PATH not in scripts:
+            config.extra_javascript.insert(0, SITE_PATH)
         return config
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:

@@ -113,3 +113,37 @@ def test_screenshots(browser, server: str, dark: bool) -> None:  # type: ignore[
         page.screenshot(path=str(shot))
         assert shot.stat().st_size > 20_000
         page.close()
+
+
+CONTRAST = """
+([fgSel, bgSel]) => {
+  const root = document.querySelector('.mermaid')?.shadowRoot;
+  const find = (sel) => sel.startsWith('svg') ? root.querySelector(sel) : document.querySelector(sel);
+  const rgb = (c) => c.match(/[\\d.]+/g).slice(0, 3).map(Number);
+  const lum = (c) => { const v = rgb(c).map(x => { x /= 255; return x <= 0.03928 ? x / 12.92 : ((x + 0.055) / 1.055) ** 2.4; });
+                       return 0.2126 * v[0] + 0.7152 * v[1] + 0.0722 * v[2]; };
+  const fgEl = find(fgSel), bgEl = find(bgSel);
+  const fg = fgSel.startsWith('svg') ? getComputedStyle(fgEl).fill : getComputedStyle(fgEl).color;
+  let bg = getComputedStyle(bgEl).backgroundColor;
+  const [a, b] = [lum(fg), lum(bg)].sort((x, y) => y - x);
+  return (a + 0.05) / (b + 0.05);
+}
+"""
+
+
+@pytest.mark.parametrize("dark", [False, True], ids=["light", "dark"])
+def test_diagram_and_badges_are_readable_in_both_palettes(browser, server: str, dark: bool) -> None:  # type: ignore[no-untyped-def]
+    tab = new_tab(browser, dark=dark)
+    tab.goto(server + "maps/renew-landlord-policies/", wait_until="networkidle")
+    tab.wait_for_function(JOURNEY_SVG)
+    assert tab.evaluate("document.body.getAttribute('data-md-color-scheme')") == ("slate" if dark else "default")
+    pairs = [
+        ("svg[aria-roledescription=journey] > text", "body"),       # diagram title on the page
+        ("svg[aria-roledescription=journey] .legend", "body"),      # who owns which steps
+        (".js-badge--overdue", ".js-badge--overdue"),
+        (".js-badge--validated", ".js-badge--validated"),
+    ]
+    for fg, bg in pairs:
+        ratio = tab.evaluate(CONTRAST, [fg, bg])
+        assert ratio >= 4.5, f"{fg} on {bg}: contrast {ratio:.2f} in the {'dark' if dark else 'light'} palette"
+    tab.close()

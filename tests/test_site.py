@@ -103,6 +103,15 @@ def test_map_page_grid_ownership_evidence_plan(example_site: Site) -> None:
     assert wins.startswith("2026-09-18 · Closing letter now explains what the claim means at renewal")
 
 
+def test_map_page_links_to_its_source_for_editing(example_site: Site) -> None:
+    source = example_site.article(CLAIM).select_one(".js-source")
+    assert source.get_text(" ", strip=True) == "Source: maps/first-home-claim.md · Edit this map"
+    assert source.a["href"] == "https://git.larkspur.example/cx/journeys/-/edit/main/content/maps/first-home-claim.md"
+    # Generated pages have no source file, so no edit button.
+    assert example_site.html("insights/freshness/").select("a.md-content__button") == []
+    assert example_site.html(CLAIM).select_one("a.md-content__button")["href"].endswith("content/maps/first-home-claim.md")
+
+
 def test_micro_journeys_link_both_ways(example_site: Site) -> None:
     parent = example_site.article(CLAIM)
     children = parent.find("h2", id="micro-journeys").find_next("ul")
