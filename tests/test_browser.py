@@ -147,3 +147,41 @@ def test_diagram_and_badges_are_readable_in_both_palettes(browser, server: str, 
         ratio = tab.evaluate(CONTRAST, [fg, bg])
         assert ratio >= 4.5, f"{fg} on {bg}: contrast {ratio:.2f} in the {'dark' if dark else 'light'} palette"
     tab.close()
+
+
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ("Loss adjuster home visit", "maps/first-home-claim/"),       # a touchpoint's name
+        ("Four-day average wait", "maps/repair-booking/"),            # a pain point
+        ("Referral link hidden in the portal", "maps/recommend-larkspur/"),
+    ],
+)
+def test_search_finds_maps_by_touchpoint_and_pain_point(browser, server: str, query: str, expected: str) -> None:  # type: ignore[no-untyped-def]
+    tab = new_tab(browser)
+    tab.goto(server, wait_until="networkidle")
+    tab.click(".md-search__input")
+    tab.keyboard.type(query)  # Material searches on key events, not on a set value
+    tab.wait_for_selector(".md-search-result__item a", timeout=10_000)
+    links = tab.eval_on_selector_all(".md-search-result__item a", "els => els.map(a => a.href)")
+    assert server + expected in [link.split("?")[0] for link in links], f"{query!r} found {links}"
+    tab.close()
+
+
+def test_print_stylesheet_makes_a_landscape_poster(browser, server: str) -> None:  # type: ignore[no-untyped-def]
+    tab = new_tab(browser)
+    tab.goto(server + "maps/first-home-claim/", wait_until="networkidle")
+    tab.wait_for_function(JOURNEY_SVG)
+    tab.emulate_media(media="print")
+    hidden = tab.evaluate("['.md-header', '.md-sidebar--primary', '.md-sidebar--secondary', '.md-footer']"
+                          ".map(s => getComputedStyle(document.querySelector(s)).display)")
+    assert hidden == ["none"] * 4
+    shown = tab.evaluate("['#ownership', '#stage-1', '.js-diagram'].map(s => getComputedStyle(document.querySelector(s)).display)")
+    assert "none" not in shown
+    pdf = tab.pdf(prefer_css_page_size=True, print_background=True)
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / "map-poster.pdf").write_bytes(pdf)
+    import re
+    width, height = map(float, re.search(rb"/MediaBox \[0 0 ([\d.]+) ([\d.]+)\]", pdf).groups())
+    assert (round(width), round(height)) == (1191, 842)  # A3 landscape, in points
+    tab.close()
