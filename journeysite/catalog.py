@@ -50,10 +50,6 @@ class Catalog:
             if entry.data is not None:
                 yield ident, entry.data
 
-    def children(self, map_id: str) -> list[Entry[Map]]:
-        """The micro-journeys that zoom into a stage of `map_id`."""
-        return [e for e in self.maps.values() if e.data is not None and e.data.parent == map_id]
-
     def stage_owner(self, m: Map, stage: Stage) -> str:
         return stage.owner or m.owner
 

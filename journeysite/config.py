@@ -18,6 +18,14 @@ class JourneysiteConfig(base.Config):
     today = c.Optional(c.Type(dt.date))
     """A fixed build date for reproducible builds; else SOURCE_DATE_EPOCH, else today."""
 
+    nav_entries = c.Type(bool, default=True)
+    """List every map, persona, team and touchpoint page in the navigation.
+
+    Material renders the whole navigation into every page, so a build grows
+    with the square of the page count. With `false`, only index pages are in
+    the navigation (entries are reached from their index tables) and the
+    build stays linear: the setting for hundreds of maps."""
+
     maps_dir = c.Type(str, default="maps")
     """Folder of the journey maps, inside docs_dir."""
 

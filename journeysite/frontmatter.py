@@ -15,8 +15,7 @@ import yaml
 
 from .diagnostics import Diagnostic
 
-Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-_SCALARS = yaml.constructor.SafeConstructor()
+_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 #: Aliases may re-use at most this many nodes before the file counts as a bomb.
 MAX_ALIAS_NODES = 10_000
@@ -24,23 +23,108 @@ MAX_ALIAS_NODES = 10_000
 MAX_DEPTH = 40
 
 Path = tuple[str | int, ...]
+Position = tuple[int, int]
 
 
 @dataclass
 class Marks:
-    """1-based (line, column) of every key and value, by path into the data."""
+    """1-based (line, column) of every key and value, found by path.
 
-    values: dict[Path, tuple[int, int]] = field(default_factory=dict)
-    keys: dict[Path, tuple[int, int]] = field(default_factory=dict)
+    Positions are recorded per container (mapping or list) as the YAML loader
+    builds it, keyed by the container's identity; `data` keeps them alive.
+    """
 
-    def value(self, path: Path) -> tuple[int, int]:
+    data: Any = None
+    containers: dict[int, tuple[dict[Any, Position] | None, Any]] = field(default_factory=dict)
+    root: Position = (1, 1)
+
+    def _walk(self, path: Path) -> tuple[Position, Position | None]:
+        here, key, node = self.root, None, self.data
+        for part in path:
+            table = self.containers.get(id(node))
+            if table is None:
+                break
+            keys, values = table
+            try:
+                here, node = values[part], node[part]
+            except (KeyError, IndexError, TypeError):
+                break
+            key = keys.get(part) if keys is not None else None
+        else:
+            return here, key
+        return here, None
+
+    def value(self, path: Path) -> Position:
         """Where the value at `path` is, or its nearest recorded ancestor."""
-        while path not in self.values and path:
-            path = path[:-1]
-        return self.values.get(path, (1, 1))
+        return self._walk(path)[0]
 
-    def key(self, path: Path) -> tuple[int, int]:
-        return self.keys.get(path) or self.value(path)
+    def key(self, path: Path) -> Position:
+        value, key = self._walk(path)
+        return key or value
+
+
+class InvalidDate(str):
+    """A value YAML reads as a date that does not exist (2026-02-30).
+
+    Kept as its text, so that validation reports it at its field, with why.
+    """
+
+    reason: str
+
+
+class _Problem(Exception):
+    def __init__(self, node: yaml.Node, code: str, message: str) -> None:
+        self.node, self.code, self.message = node, code, message
+
+
+class _Loader(_BaseLoader):
+    """libyaml's loader, recording positions and refusing duplicate keys."""
+
+    def __init__(self, text: str, first_line: int) -> None:
+        super().__init__(text)
+        self.first_line = first_line
+        self.containers: dict[int, tuple[dict[Any, Position] | None, Any]] = {}
+        self.duplicates: list[tuple[Position, str, Position]] = []
+
+    def at(self, node: yaml.Node) -> Position:
+        return node.start_mark.line + self.first_line, node.start_mark.column + 1
+
+    def journey_map(self, node: yaml.MappingNode) -> Any:
+        data: dict[str, Any] = {}
+        yield data
+        keys: dict[Any, Position] = {}
+        values: dict[Any, Position] = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                raise _Problem(key_node, "JS104", "YAML merge keys ('<<') are not supported; write the keys out")
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise _Problem(key_node, "JS104", "a key must be plain text, not a list or mapping")
+            name = key_node.value
+            if name in data:
+                self.duplicates.append((self.at(key_node), name, keys[name]))
+                continue
+            keys[name], values[name] = self.at(key_node), self.at(value_node)
+            data[name] = self.construct_object(value_node)
+        self.containers[id(data)] = (keys, values)
+
+    def journey_seq(self, node: yaml.SequenceNode) -> Any:
+        data: list[Any] = []
+        yield data
+        data.extend(self.construct_object(item) for item in node.value)
+        self.containers[id(data)] = (None, [self.at(item) for item in node.value])
+
+    def journey_timestamp(self, node: yaml.ScalarNode) -> Any:
+        try:
+            return self.construct_yaml_timestamp(node)
+        except ValueError as exc:
+            invalid = InvalidDate(node.value)
+            invalid.reason = str(exc)
+            return invalid
+
+
+_Loader.add_constructor("tag:yaml.org,2002:map", _Loader.journey_map)
+_Loader.add_constructor("tag:yaml.org,2002:seq", _Loader.journey_seq)
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.journey_timestamp)
 
 
 @dataclass
@@ -94,101 +178,68 @@ def parse_yaml_file(raw: bytes, path: str) -> Document:
 
 
 def parse_yaml(text: str, path: str, first_line: int = 1) -> Document:
-    marks = Marks()
+    loader = _Loader(text, first_line)
     try:
-        node = yaml.compose(text, Loader=Loader)
+        node = loader.get_single_node()
+        if node is None:
+            return Document({}, Marks())
+        if "*" in text:  # aliases are possible only then
+            _check_aliases(node)
+        data = loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + first_line, mark.column + 1) if mark else (first_line, 1)
         problem = exc.problem or exc.context or "invalid YAML"
-        return Document(None, marks, diagnostics=[Diagnostic(path, line, col, "JS104", "", f"YAML syntax error: {problem}")])
-    except yaml.YAMLError as exc:
-        return Document(None, marks, diagnostics=[Diagnostic(path, first_line, 1, "JS104", "", f"YAML syntax error: {exc}")])
-    if node is None:
-        return Document({}, marks)
-    walker = _Walker(path, first_line, marks)
-    try:
-        data = walker.build(node, (), 0)
-    except _Abort as abort:
-        return Document(None, marks, diagnostics=walker.problems + [abort.diagnostic])
-    return Document(data, marks, diagnostics=walker.problems)
+        return _failed(path, line, col, "JS104", f"YAML syntax error: {problem}")
+    except _Problem as problem:
+        return _failed(path, *loader.at(problem.node), problem.code, problem.message)
+    except RecursionError:
+        return _failed(path, first_line, 1, "JS105", f"YAML nested more than {MAX_DEPTH} levels deep")
+    finally:
+        loader.dispose()
+    marks = Marks(data, loader.containers, loader.at(node))
+    duplicates = [
+        Diagnostic(path, *at, "JS106", name, f"duplicate key '{name}' (first at line {first[0]}); YAML would silently keep only the last")
+        for at, name, first in loader.duplicates
+    ]
+    return Document(data, marks, diagnostics=duplicates)
 
 
-class _Abort(Exception):
-    def __init__(self, diagnostic: Diagnostic) -> None:
-        self.diagnostic = diagnostic
+def _failed(path: str, line: int, col: int, code: str, message: str) -> Document:
+    return Document(None, Marks(), diagnostics=[Diagnostic(path, line, col, code, "", message)])
 
 
-class _Walker:
-    """Turns composed nodes into dicts, lists and scalars, recording marks."""
+def _check_aliases(root: yaml.Node) -> None:
+    """Refuse alias bombs, recursive aliases and deep nesting before building.
 
-    def __init__(self, path: str, first_line: int, marks: Marks) -> None:
-        self.path = path
-        self.first_line = first_line
-        self.marks = marks
-        self.seen: set[int] = set()
-        self.reused = 0
-        self.active: set[int] = set()
-        self.problems: list[Diagnostic] = []
+    Counts the values the document would expand to without expanding it:
+    each node's size is computed once, however often aliases reuse it.
+    """
+    sizes: dict[int, int] = {}
+    unique = 0
 
-    def pos(self, node: yaml.Node) -> tuple[int, int]:
-        return node.start_mark.line + self.first_line, node.start_mark.column + 1
-
-    def fail(self, node: yaml.Node, code: str, fieldpath: Path, message: str) -> _Abort:
-        line, col = self.pos(node)
-        return _Abort(Diagnostic(self.path, line, col, code, dotted(fieldpath), message))
-
-    def build(self, node: yaml.Node, at: Path, depth: int) -> Any:
+    def size(node: yaml.Node, depth: int, active: set[int]) -> int:
+        nonlocal unique
         key = id(node)
-        if key in self.active:
-            raise self.fail(node, "JS105", at, "recursive YAML alias")
-        if key in self.seen:
-            self.reused += 1
-            if self.reused > MAX_ALIAS_NODES:
-                raise self.fail(node, "JS105", at, f"YAML aliases expand to more than {MAX_ALIAS_NODES} extra values; refusing to expand them")
-        self.seen.add(key)
+        if key in active:
+            raise _Problem(node, "JS105", "recursive YAML alias")
         if depth > MAX_DEPTH:
-            raise self.fail(node, "JS105", at, f"YAML nested more than {MAX_DEPTH} levels deep")
-        self.marks.values.setdefault(at, self.pos(node))
-        if isinstance(node, yaml.ScalarNode):
-            return self.scalar(node, at)
-        self.active.add(key)
-        try:
-            if isinstance(node, yaml.SequenceNode):
-                return [self.build(item, at + (i,), depth + 1) for i, item in enumerate(node.value)]
-            return self.mapping(node, at, depth)
-        finally:
-            self.active.discard(key)
+            raise _Problem(node, "JS105", f"YAML nested more than {MAX_DEPTH} levels deep")
+        if key in sizes:
+            return sizes[key]
+        unique += 1
+        total = 1
+        if not isinstance(node, yaml.ScalarNode):
+            active.add(key)
+            children = node.value if isinstance(node, yaml.SequenceNode) else [n for pair in node.value for n in pair]
+            total += sum(size(child, depth + 1, active) for child in children)
+            active.discard(key)
+        sizes[key] = total
+        if total - unique > MAX_ALIAS_NODES:
+            raise _Problem(node, "JS105", f"YAML aliases expand to more than {MAX_ALIAS_NODES} extra values; refusing to expand them")
+        return total
 
-    def mapping(self, node: yaml.MappingNode, at: Path, depth: int) -> dict[str, Any]:
-        out: dict[str, Any] = {}
-        for key_node, value_node in node.value:
-            if key_node.tag == "tag:yaml.org,2002:merge":
-                raise self.fail(key_node, "JS104", at, "YAML merge keys ('<<') are not supported; write the keys out")
-            if not isinstance(key_node, yaml.ScalarNode):
-                raise self.fail(key_node, "JS104", at, "a key must be plain text, not a list or mapping")
-            name = key_node.value
-            here = at + (name,)
-            if name in out:
-                first = self.marks.keys[here]
-                line, col = self.pos(key_node)
-                self.problems.append(Diagnostic(
-                    self.path, line, col, "JS106", dotted(here),
-                    f"duplicate key '{name}' (first at line {first[0]}); YAML would silently keep only the last"))
-                continue
-            self.marks.keys[here] = self.pos(key_node)
-            out[name] = self.build(value_node, here, depth + 1)
-        return out
-
-    def scalar(self, node: yaml.ScalarNode, at: Path) -> Any:
-        if node.tag not in _SCALARS.yaml_constructors or node.tag.endswith((":seq", ":map", ":omap", ":pairs", ":set")):
-            raise self.fail(node, "JS104", at, f"unsupported YAML tag {node.tag}")
-        try:
-            return _SCALARS.construct_object(node)
-        except (ValueError, yaml.YAMLError) as exc:
-            if node.tag.endswith(":timestamp"):
-                raise self.fail(node, "JS114", at, f"invalid date '{node.value}': {exc}")
-            raise self.fail(node, "JS104", at, f"cannot read value '{node.value}': {exc}")
+    size(root, 0, set())
 
 
 def dotted(path: Path) -> str:

@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import cached_property
 from statistics import fmean
 from typing import Literal
 
 from .catalog import Catalog
 from .freshness import URGENCY, Freshness, freshness
 from .model import PHASES, Action, Entry, Map, Phase, Stage, Step, Win
-from .validate import find_step
+from .validate import find_step, step_index
 
 
 @dataclass(frozen=True)
@@ -91,8 +92,9 @@ def steps(catalog: Catalog) -> list[StepRef]:
 def actions(catalog: Catalog) -> list[ActionRef]:
     out = []
     for mid, m in catalog.valid_maps():
+        index = step_index(m) if m.actions else {}
         for action in m.actions:
-            where = find_step(m, action.step) if action.step else None
+            where = find_step(index, action.step) if action.step else None
             ref = None
             if where is not None:
                 stage = m.stages[where[0]]
@@ -172,3 +174,50 @@ def wins(catalog: Catalog) -> list[tuple[str, Map, Win]]:
     """Every success story, newest first."""
     rows = [(mid, m, w) for mid, m in catalog.valid_maps() for w in m.wins]
     return sorted(rows, key=lambda r: (-r[2].date.toordinal(), r[0], r[2].title))
+
+
+class Insights:
+    """Every cross-map view of one catalog, each computed once, on first use.
+
+    A page shows a slice of these views; computing them per page would make
+    a build quadratic in the number of maps.
+    """
+
+    def __init__(self, catalog: Catalog) -> None:
+        self.catalog = catalog
+
+    @cached_property
+    def actions(self) -> list[ActionRef]:
+        return actions(self.catalog)
+
+    @cached_property
+    def actions_by_map(self) -> dict[str, list[ActionRef]]:
+        out: dict[str, list[ActionRef]] = {}
+        for ref in self.actions:
+            out.setdefault(ref.map_id, []).append(ref)
+        return out
+
+    @cached_property
+    def ownership(self) -> dict[str, Ownership]:
+        return ownership(self.catalog)
+
+    @cached_property
+    def touchpoint_usage(self) -> dict[str, TouchpointUse]:
+        return touchpoint_usage(self.catalog)
+
+    @cached_property
+    def coverage(self) -> Coverage:
+        return coverage(self.catalog)
+
+    @cached_property
+    def children(self) -> dict[str, list[Entry[Map]]]:
+        """Micro-journeys by the id of the map they zoom into."""
+        out: dict[str, list[Entry[Map]]] = {}
+        for entry in self.catalog.maps.values():
+            if entry.data is not None and entry.data.parent:
+                out.setdefault(entry.data.parent, []).append(entry)
+        return out
+
+    @cached_property
+    def freshness(self) -> dict[str, Freshness]:
+        return {mid: map_freshness(self.catalog, m) for mid, m in self.catalog.valid_maps()}

@@ -9,35 +9,40 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from markupsafe import Markup, escape
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files
+from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 
 from .catalog import Catalog, build
 from .config import JourneysiteConfig
 from .diagnostics import Severity
+from .indexes import Insights
 from .loader import ParseCache
 from .project import ProjectError, build_date, settings_from
 from .vendor import SITE_PATH, MermaidMissing, installed_script
-from .views import Paths, generated_pages, map_page, persona_page, team_page
+from .views import Paths, entry_pages, generated_pages
 
 log = get_plugin_logger(__name__)
 
 
 class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
     def __init__(self) -> None:
+        # Kept across `mkdocs serve` rebuilds, both keyed by content:
         self.cache = ParseCache()
+        self.rendered_before: dict[str, tuple[str, str]] = {}
+        self.dirty = False
         self._reset()
 
     def _reset(self) -> None:
         self.catalog: Catalog | None = None
         self.paths = Paths()
-        self.renderers: dict[str, Callable[[Page], str]] = {}
+        self.pages: dict[str, tuple[str, str]] = {}
         self.generated: set[str] = set()
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
@@ -59,6 +64,11 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
             config.extra_javascript.insert(0, SITE_PATH)
         return config
 
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        """Defining this hook makes MkDocs keep one plugin object across
+        `mkdocs serve` rebuilds, so the parse cache survives them."""
+        self.dirty = dirty
+
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         docs = Path(config.docs_dir)
         catalog = build(docs, self.today, self.policy, self.layout, self.cache)
@@ -67,40 +77,53 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
         for d in catalog.diagnostics:
             (log.info if d.severity is Severity.INFO else log.warning)(d.format(shown))
 
-        paths = self.paths
-        for entry in catalog.maps.values():
-            self.renderers[entry.path] = lambda page, e=entry: map_page(catalog, e, paths, page.edit_url)
-        for entry in catalog.personas.values():
-            self.renderers[entry.path] = lambda page, e=entry: persona_page(catalog, e, paths)
-        for entry in catalog.teams.values():
-            self.renderers[entry.path] = lambda page, e=entry: team_page(catalog, e, paths)
-
+        insights = Insights(catalog)
+        self.pages = entry_pages(insights, self.paths)
+        if self.dirty:
+            self._mark_changed(files)
         files.append(File.generated(config, SITE_PATH, abs_src_path=str(self.mermaid)))
         existing = {f.src_uri for f in files}
-        for page in generated_pages(catalog, paths, skip=existing):
+        for page in generated_pages(insights, self.paths, skip=existing):
             files.append(File.generated(config, page.path, content=page.content))
             self.generated.add(page.path)
         return files
 
+    def _mark_changed(self, files: Files) -> None:
+        """Under `--dirty`, MkDocs re-renders only files newer than their output.
+        A team page changes when a map it owns does: so every entry page whose
+        Markdown differs from the last build is marked changed (a file with
+        content in memory counts as modified)."""
+        for file in files.documentation_pages():
+            if file.src_uri in self.pages and self.pages[file.src_uri] != self.rendered_before.get(file.src_uri):
+                file.content_string = file.content_string
+        self.rendered_before = dict(self.pages)
+
+    def on_nav(self, nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
+        if not self.config.nav_entries:
+            entries = set(self.pages) | {p for p in self.generated if p.startswith("touchpoints/") and not p.endswith("/index.md")}
+            nav.items = _without(nav.items, entries)
+        return nav
+
     def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
         src = page.file.src_uri
-        render = self.renderers.get(src)
-        if render is not None:
-            entry_title = self._title_of(src)
-            page.meta["title"] = entry_title
-            markdown = render(page)
+        if src in self.pages:
+            page.meta["title"], markdown = self.pages[src]
         if src in self.generated:
             page.edit_url = None
         _escape_meta(page.meta)
         return markdown
 
-    def _title_of(self, src: str) -> str:
-        assert self.catalog is not None
-        for entries in (self.catalog.maps, self.catalog.personas, self.catalog.teams):
-            for entry in entries.values():
-                if entry.path == src:
-                    return entry.title
-        return src
+
+def _without(items: list[Any], sources: set[str]) -> list[Any]:
+    """Navigation items minus the pages made from `sources`, recursively."""
+    kept = []
+    for item in items:
+        if isinstance(item, Page) and item.file.src_uri in sources:
+            continue
+        if isinstance(item, Section):
+            item.children = _without(item.children, sources)
+        kept.append(item)
+    return kept
 
 
 def _escape_meta(meta: dict[str, Any]) -> None:

@@ -23,6 +23,10 @@ _TAG_OR_TEXT = re.compile(r"(<[^>]*>)")
 #: Line breaks would end a table row or start a block: all white space is one space.
 _SPACE = re.compile(r"\s+")
 
+#: Characters that can start inline Markdown in CommonMark; text without any
+#: renders as itself, escaped.
+_INLINE_SYNTAX = re.compile(r"[\\`*_\[\]<>&!]|  \n|https?:")
+
 _inline = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).disable("image")
 
 
@@ -45,11 +49,14 @@ def inline_markdown(value: object) -> Markup:
     """
     if value is None:
         return Markup("")
+    if not _INLINE_SYNTAX.search(str(value)):
+        return text(value)  # nothing for markdown-it to do: skip it
     html = _inline.renderInline(str(value))
     parts = _TAG_OR_TEXT.split(html)
     return Markup("".join(p if p.startswith("<") else _inert(p) for p in parts))
 
 
+@functools.lru_cache(maxsize=65536)
 def relative(target: str, page: str) -> str:
     """Link from the Markdown page `page` to `target`, both relative to docs."""
     return posixpath.relpath(target, posixpath.dirname(page) or ".")

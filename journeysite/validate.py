@@ -14,7 +14,7 @@ from typing import Any, Iterable
 from pydantic import BaseModel, ValidationError
 
 from .diagnostics import Diagnostic, did_you_mean
-from .frontmatter import Marks, Path, dotted
+from .frontmatter import InvalidDate, Marks, Path, dotted
 from .model import SLUG_PATTERN, Map, T
 
 
@@ -62,6 +62,8 @@ def _translate(cls: type[BaseModel], err: Any, marks: Marks, path: str, at: Path
         code, text = "JS112", f"expected a list, got {describe(value)}"
     elif kind in ("model_type", "dict_type", "model_attributes_type"):
         code, text = "JS112", f"expected a mapping of keys, got {describe(value)}"
+    elif kind.startswith("date_") and isinstance(value, InvalidDate):
+        code, text = "JS114", f"invalid date '{value}': {value.reason}"
     elif kind.startswith("date_"):
         code, text = "JS114", f"expected a date like 2026-09-14, got {describe(value)}"
     elif kind in ("greater_than_equal", "less_than_equal"):
@@ -150,8 +152,9 @@ def check_map(m: Map, marks: Marks, path: str, today: dt.date) -> list[Diagnosti
                     report(("stages", i, "steps", j, "evidence", k), "JS204",
                            f"unknown source '{ref}': sources of this map are {_listing(source_ids)}{did_you_mean(ref, source_ids)}")
     labels = step_labels(m)
+    index = step_index(m)
     for i, action in enumerate(m.actions):
-        if action.step is not None and find_step(m, action.step) is None:
+        if action.step is not None and find_step(index, action.step) is None:
             report(("actions", i, "step"), "JS207",
                    f"no step '{action.step}' in this map; write it as 'Stage / Step'{did_you_mean(action.step, labels)}")
     return out
@@ -161,14 +164,22 @@ def step_labels(m: Map) -> list[str]:
     return [f"{stage.name} / {step.name}" for stage in m.stages for step in stage.steps]
 
 
-def find_step(m: Map, label: str) -> tuple[int, int] | None:
-    """(stage index, step index) of a "Stage / Step" label, tolerant of spacing."""
-    wanted = " / ".join(part.strip() for part in label.split("/"))
-    for i, stage in enumerate(m.stages):
-        for j, step in enumerate(stage.steps):
-            if " / ".join(p.strip() for p in f"{stage.name}/{step.name}".split("/")) == wanted:
-                return i, j
-    return None
+def step_index(m: Map) -> dict[str, tuple[int, int]]:
+    """(stage index, step index) by normalised "Stage / Step" label."""
+    return {
+        _normal(f"{stage.name}/{step.name}"): (i, j)
+        for i, stage in enumerate(m.stages)
+        for j, step in enumerate(stage.steps)
+    }
+
+
+def find_step(index: dict[str, tuple[int, int]], label: str) -> tuple[int, int] | None:
+    """Where an action's "Stage / Step" points, tolerant of spacing around '/'."""
+    return index.get(_normal(label))
+
+
+def _normal(label: str) -> str:
+    return " / ".join(part.strip() for part in label.split("/"))
 
 
 def _repeats(items: Iterable[tuple[Path, str]]) -> Iterable[tuple[Path, str]]:

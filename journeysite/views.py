@@ -15,8 +15,7 @@ from markupsafe import Markup
 
 from . import indexes
 from .catalog import Catalog
-from .freshness import Freshness
-from .indexes import QUADRANTS
+from .indexes import QUADRANTS, Insights
 from .loader import Layout
 from .mermaid import journey
 from .metrics import evidence_coverage, lowest_moments, percent, stage_emotions
@@ -113,14 +112,11 @@ def _page(template: str, catalog: Catalog, paths: Paths, path: str, **context: A
     )
 
 
-def _freshness(catalog: Catalog, m: Map) -> Freshness:
-    return indexes.map_freshness(catalog, m)
-
-
-def map_page(catalog: Catalog, entry: Entry[Map], paths: Paths = Paths(), edit_url: str | None = None) -> str:
+def map_page(insights: Insights, entry: Entry[Map], paths: Paths = Paths()) -> str:
     """A map page: header, badges, diagram, grid, ownership, evidence, plan."""
+    catalog = insights.catalog
     m = entry.data
-    context: dict[str, Any] = {"entry": entry, "m": m, "problems": catalog.problems(entry.path), "edit_url": edit_url}
+    context: dict[str, Any] = {"entry": entry, "m": m, "problems": catalog.problems(entry.path)}
     if m is not None:
         cited: dict[str, list[str]] = {s.id: [] for s in m.sources}
         for stage in m.stages:
@@ -130,48 +126,60 @@ def map_page(catalog: Catalog, entry: Entry[Map], paths: Paths = Paths(), edit_u
         team_names = {tid: e.title for tid, e in catalog.teams.items()}
         parent = catalog.maps.get(m.parent) if m.parent else None
         context.update(
-            freshness=_freshness(catalog, m),
+            freshness=insights.freshness[entry.id],
             coverage=percent(evidence_coverage(m)),
             stage_emotions=stage_emotions(m),
             lowest=lowest_moments(m),
             diagram=Markup(journey(m, lambda stage, step: team_names.get(o := catalog.step_owner(m, stage, step), o))),
             cited=cited,
-            actions=[a for a in indexes.actions(catalog) if a.map_id == entry.id],
+            actions=insights.actions_by_map.get(entry.id, []),
             parent=parent,
             parent_stage_anchor=next((f"stage-{i + 1}" for i, s in enumerate(parent.data.stages) if s.name == m.parent_stage), None)
             if parent is not None and parent.data is not None else None,
             touchpoints=list(dict.fromkeys(t for s in m.stages for st in s.steps for t in st.touchpoints if t in catalog.touchpoints)),
-            children=catalog.children(entry.id),
+            children=insights.children.get(entry.id, []),
             stage_anchor={stage.name: f"stage-{i + 1}" for i, stage in enumerate(m.stages)},
         )
     return _page("map.md", catalog, paths, entry.path, **context)
 
 
-def persona_page(catalog: Catalog, entry: Entry[Any], paths: Paths = Paths()) -> str:
-    row = indexes.coverage(catalog).matrix.get(entry.id, {})
+def persona_page(insights: Insights, entry: Entry[Any], paths: Paths = Paths()) -> str:
+    catalog = insights.catalog
+    row = insights.coverage.matrix.get(entry.id, {})
     return _page("persona.md", catalog, paths, entry.path, entry=entry, p=entry.data,
                  problems=catalog.problems(entry.path), by_phase=row)
 
 
-def team_page(catalog: Catalog, entry: Entry[Any], paths: Paths = Paths()) -> str:
-    owned = indexes.ownership(catalog).get(entry.id, indexes.Ownership())
+def team_page(insights: Insights, entry: Entry[Any], paths: Paths = Paths()) -> str:
+    catalog = insights.catalog
+    owned = insights.ownership.get(entry.id, indexes.Ownership())
     return _page("team.md", catalog, paths, entry.path, entry=entry, t=entry.data,
-                 problems=catalog.problems(entry.path), owned=owned, freshness=_freshness)
+                 problems=catalog.problems(entry.path), owned=owned, freshness=insights.freshness)
 
 
-def generated_pages(catalog: Catalog, paths: Paths = Paths(), skip: Iterable[str] = ()) -> list[Generated]:
+def entry_pages(insights: Insights, paths: Paths = Paths()) -> dict[str, tuple[str, str]]:
+    """(title, Markdown) of every map, persona and team page, by source path."""
+    catalog = insights.catalog
+    pages = {e.path: (e.title, map_page(insights, e, paths)) for e in catalog.maps.values()}
+    pages.update((e.path, (e.title, persona_page(insights, e, paths))) for e in catalog.personas.values())
+    pages.update((e.path, (e.title, team_page(insights, e, paths))) for e in catalog.teams.values())
+    return pages
+
+
+def generated_pages(insights: Insights, paths: Paths = Paths(), skip: Iterable[str] = ()) -> list[Generated]:
     """Every page the site derives, except those whose path is in `skip`
     (an author's own page of that name wins)."""
+    catalog = insights.catalog
     skip = set(skip)
-    usage = indexes.touchpoint_usage(catalog)
-    board = indexes.actions(catalog)
-    maps = [(mid, e, _freshness(catalog, e.data) if e.data else None) for mid, e in sorted(catalog.maps.items())]
+    usage = insights.touchpoint_usage
+    board = insights.actions
+    maps = [(mid, e, insights.freshness.get(mid)) for mid, e in sorted(catalog.maps.items())]
     specs: list[tuple[str, str, dict[str, Any]]] = [
         (paths.maps_index, "maps_index.md", {"rows": maps, "coverage_of": lambda m: percent(evidence_coverage(m))}),
-        (paths.personas_index, "personas_index.md", {"coverage": indexes.coverage(catalog)}),
-        (paths.teams_index, "teams_index.md", {"owned": indexes.ownership(catalog)}),
+        (paths.personas_index, "personas_index.md", {"coverage": insights.coverage}),
+        (paths.teams_index, "teams_index.md", {"owned": insights.ownership}),
         (paths.touchpoints_index, "touchpoints_index.md", {"usage": usage, "problems": catalog.problems(paths.layout.touchpoints)}),
-        (paths.coverage, "coverage.md", {"coverage": indexes.coverage(catalog)}),
+        (paths.coverage, "coverage.md", {"coverage": insights.coverage}),
         (paths.freshness, "freshness.md", {"rows": indexes.maps_by_urgency(catalog), "broken": [e for e in catalog.maps.values() if e.data is None]}),
         (paths.actions, "actions.md", {"board": board, "quadrants": QUADRANTS, "statuses": STATUSES}),
         (paths.evidence, "evidence.md", {"rows": [(mid, m, percent(evidence_coverage(m))) for mid, m in catalog.valid_maps()]}),
@@ -183,26 +191,27 @@ def generated_pages(catalog: Catalog, paths: Paths = Paths(), skip: Iterable[str
             specs.append((paths.touchpoint(tid), "touchpoint.md", {"tid": tid, "tp": catalog.touchpoints[tid], "use": usage[tid]}))
     pages = [Generated(path, _page(template, catalog, paths, path, **ctx)) for path, template, ctx in specs if path not in skip]
     if paths.data not in skip:
-        pages.append(Generated(paths.data, catalog_json(catalog)))
+        pages.append(Generated(paths.data, catalog_json(insights)))
     return pages
 
 
-def catalog_json(catalog: Catalog) -> str:
+def catalog_json(insights: Insights) -> str:
     """The whole model, with derived figures, for other tools."""
+    catalog = insights.catalog
 
     def entries(items: dict[str, Entry[Any]]) -> dict[str, Any]:
         return {i: e.data.model_dump(mode="json") if e.data else None for i, e in sorted(items.items())}
 
     maps = entries(catalog.maps)
     for mid, m in catalog.valid_maps():
-        f = _freshness(catalog, m)
+        f = insights.freshness[mid]
         maps[mid]["derived"] = {
             "freshness": f.state,
             "next_review": f.next_review.isoformat() if f.next_review else None,
             "evidence_coverage": round(evidence_coverage(m), 4),
             "stage_emotion": {s.name: round(mean, 3) for s, mean in stage_emotions(m)},
         }
-    usage = indexes.touchpoint_usage(catalog)
+    usage = insights.touchpoint_usage
     data = {
         "build_date": catalog.today.isoformat(),
         "maps": maps,

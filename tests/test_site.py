@@ -104,12 +104,11 @@ def test_map_page_grid_ownership_evidence_plan(example_site: Site) -> None:
 
 
 def test_map_page_links_to_its_source_for_editing(example_site: Site) -> None:
-    source = example_site.article(CLAIM).select_one(".js-source")
-    assert source.get_text(" ", strip=True) == "Source: maps/first-home-claim.md · Edit this map"
-    assert source.a["href"] == "https://git.larkspur.example/cx/journeys/-/edit/main/content/maps/first-home-claim.md"
+    (edit,) = example_site.html(CLAIM).select("article a.md-content__button")
+    assert edit["href"] == "https://git.larkspur.example/cx/journeys/-/edit/main/content/maps/first-home-claim.md"
+    assert edit["title"] == "Edit this page"
     # Generated pages have no source file, so no edit button.
     assert example_site.html("insights/freshness/").select("a.md-content__button") == []
-    assert example_site.html(CLAIM).select_one("a.md-content__button")["href"].endswith("content/maps/first-home-claim.md")
 
 
 def test_micro_journeys_link_both_ways(example_site: Site) -> None:
@@ -269,3 +268,51 @@ def test_example_builds_with_properdocs(project: SiteProject, engine: str) -> No
     assert result.returncode == 0, result.stderr
     html = (project.root / "site" / "maps" / "first-home-claim" / "index.html").read_text()
     assert "journey\n    title Make a first home-insurance claim" in html
+
+
+def test_missing_mermaid_is_a_clear_build_error(project: SiteProject, tmp_path: Path) -> None:
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "JOURNEYSITE_CACHE": str(tmp_path / "empty-cache")}
+    result = subprocess.run([sys.executable, "-m", "mkdocs", "build"], cwd=project.root, capture_output=True, text=True, env=env)
+    assert result.returncode == 1
+    assert ("Mermaid 11.17.2 is not installed, so journey diagrams cannot render. "
+            "Run `journeysite mermaid` once (it needs npm and access to the npm registry).") in result.stderr
+    assert "Traceback" not in result.stderr
+    (tmp_path / "empty-cache" / "journeysite").mkdir(parents=True)
+    (tmp_path / "empty-cache" / "journeysite" / "mermaid-11.17.2.min.js").write_text("alert('not mermaid')")
+    tampered = subprocess.run([sys.executable, "-m", "mkdocs", "build"], cwd=project.root, capture_output=True, text=True, env=env)
+    assert tampered.returncode == 1 and "is not Mermaid 11.17.2 (checksum mismatch)" in tampered.stderr
+
+
+def test_navigation_can_list_only_index_pages(project: SiteProject) -> None:
+    config = (project.root / "mkdocs.yml").read_text()
+    (project.root / "mkdocs.yml").write_text(config.replace("  - journeysite:\n", "  - journeysite:\n      nav_entries: false\n", 1))
+    site = project.build(strict=True)
+    nav = [a["href"] for a in site.html("insights/freshness/").select("nav.md-nav--primary a.md-nav__link[href]")]
+    assert "../../maps/" in nav and "../coverage/" in nav
+    assert not [h for h in nav if "first-home-claim" in h or "claims-hotline" in h or "teams/claims" in h]
+    # The entries are still built and linked from their index pages.
+    assert (site.root / "maps/first-home-claim/index.html").is_file()
+    assert site.article("maps/").select_one("a[href='../maps/first-home-claim/'], a[href='first-home-claim/']")
+
+
+def test_dirty_rebuild_updates_every_page_that_depends_on_an_edited_map(project: SiteProject) -> None:
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    config = load_config(str(project.root / "mkdocs.yml"))
+    config.plugins.on_startup(command="serve", dirty=True)
+    build(config, dirty=True)
+    site = Site(Path(config.site_dir))
+    untouched = site.root / "maps/buy-first-home-insurance/index.html"
+    before = untouched.stat().st_mtime_ns
+
+    project.kb.edit("maps/repair-booking.md", "title: Book a repair with a network repairer", "title: Book a repair online")
+    project.kb.edit("maps/repair-booking.md", "emotion: 1", "emotion: 4")
+    build(config, dirty=True)
+
+    assert heading(site.article("maps/repair-booking/").h1) == "Book a repair online"
+    for page in ("maps/", "teams/partner-network/", "personas/first-time-homeowner/", "maps/first-home-claim/", "insights/freshness/"):
+        assert "Book a repair online" in site.article(page).get_text(), page
+    waits = [tr for tr in site.article("touchpoints/repairer-booking/").select("tbody tr") if "Wait for the call" in tr.get_text()]
+    assert "4 · positive" in waits[0].get_text()
+    assert untouched.stat().st_mtime_ns == before  # a page that does not depend on the edit is not rebuilt
