@@ -1,0 +1,237 @@
+"""Benchmark journeysite against a plain mkdocs-material build of the same maps.
+
+For each N it writes a synthetic knowledge base (bench/synthetic.py) and, from
+it, the same map, persona and team pages as plain Markdown (exactly what
+journeysite renders, so both builds convert the same text). Then, alternating
+and several times each, it builds (a) the knowledge base with journeysite and
+(b) the plain pages with mkdocs-material, default and with navigation.prune,
+and reports median wall time, peak memory and ratios. It also measures the
+plugin's own share of a build, `journeysite check` against a bare libyaml
+parse of the same files, and a `--dirty` rebuild after editing one map.
+
+    python bench/run.py --sizes 100,1000,3000 --runs 3
+
+Nothing here is asserted by the test suite; see bench/README.md for results.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import synthetic
+
+REPO = Path(__file__).resolve().parent.parent
+TODAY = "2026-11-23"
+ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+MERMAID_FENCE = """markdown_extensions:
+  - admonition
+  - attr_list
+  - md_in_html
+  - tables
+  - toc:
+      permalink: true
+  - pymdownx.superfences:
+      custom_fences:
+        - name: mermaid
+          class: mermaid
+          format: !!python/name:pymdownx.superfences.fence_code_format
+"""
+
+
+def journeysite_config(theme: Path) -> str:
+    return f"""site_name: Bench
+docs_dir: content
+theme:
+  name: material
+  custom_dir: {theme}
+  font: false
+  features: [navigation.prune, navigation.indexes]
+extra_css: [assets/stylesheets/journeysite.css]
+extra_javascript: [assets/javascripts/journeysite.js]
+plugins:
+  - search
+  - tags
+  - journeysite:
+      today: {TODAY}
+      nav_entries: false
+{MERMAID_FENCE}"""
+
+
+def plain_config(prune: bool) -> str:
+    features = "\n  features: [navigation.prune]" if prune else ""
+    return f"""site_name: Bench
+docs_dir: docs
+theme:
+  name: material
+  font: false{features}
+plugins:
+  - search
+validation:
+  links:
+    not_found: ignore
+    unrecognized_links: ignore
+{MERMAID_FENCE}"""
+
+
+def prepare(work: Path, n: int) -> tuple[Path, Path]:
+    from journeysite.catalog import build
+    from journeysite.indexes import Insights
+    from journeysite.views import entry_pages
+
+    kb, plain = work / f"n{n}" / "journeysite", work / f"n{n}" / "plain"
+    shutil.rmtree(work / f"n{n}", ignore_errors=True)
+    synthetic.write(kb / "content", n)
+    (kb / "mkdocs.yml").write_text(journeysite_config(REPO / "theme"))
+    catalog = build(kb / "content", dt.date.fromisoformat(TODAY))
+    assert not catalog.errors, catalog.errors[:3]
+    for path, (title, markdown) in entry_pages(Insights(catalog)).items():
+        target = plain / "docs" / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(f"---\ntitle: {json.dumps(title)}\n---\n{markdown}")
+    (plain / "docs" / "index.md").write_text("# Synthetic knowledge base\n")
+    (plain / "default.yml").write_text(plain_config(prune=False))
+    (plain / "prune.yml").write_text(plain_config(prune=True))
+    return kb, plain
+
+
+def timed(cmd: list[str], cwd: Path) -> tuple[float, float]:
+    """Wall seconds and peak resident memory (MB) of one command."""
+    result = subprocess.run(["/usr/bin/time", "-f", "%e %M", *cmd], cwd=cwd, env=ENV, capture_output=True, text=True)
+    if result.returncode != 0:
+        raise SystemExit(f"{' '.join(cmd)} failed in {cwd}:\n{result.stderr[-2000:]}")
+    wall, kb = result.stderr.strip().splitlines()[-1].split()
+    return float(wall), int(kb) / 1024
+
+
+def child(mode: str, path: Path) -> None:
+    """Measurements that must run inside one Python process."""
+    if mode == "bare-parse":
+        import yaml
+
+        start = time.perf_counter()
+        for file in sorted(path.rglob("*.md")):
+            text = file.read_text(encoding="utf-8")
+            if text.startswith("---\n"):
+                yaml.load(text.split("\n---\n", 1)[0][4:], Loader=yaml.CSafeLoader)
+        yaml.load((path / "touchpoints.yml").read_text(), Loader=yaml.CSafeLoader)
+        print(json.dumps({"seconds": time.perf_counter() - start}))
+        return
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    from journeysite.plugin import JourneysitePlugin
+
+    spent = {"seconds": 0.0}
+    for hook in ("on_config", "on_files", "on_nav", "on_page_markdown"):
+        original = getattr(JourneysitePlugin, hook)
+
+        def timed_hook(self, *args, __original=original, **kwargs):  # type: ignore[no-untyped-def]
+            start = time.perf_counter()
+            try:
+                return __original(self, *args, **kwargs)
+            finally:
+                spent["seconds"] += time.perf_counter() - start
+
+        setattr(JourneysitePlugin, hook, timed_hook)
+    config = load_config(str(path / "mkdocs.yml"), site_dir=str(path / "site-child"))
+    if mode == "plugin-share":
+        start = time.perf_counter()
+        build(config)
+        print(json.dumps({"build": time.perf_counter() - start, "plugin": spent["seconds"]}))
+        return
+    # dirty: a serve-like session, one map edited, then a --dirty rebuild
+    config.plugins.on_startup(command="serve", dirty=True)
+    build(config, dirty=True)
+    first = sorted((path / "content" / "maps").glob("*.md"))[0]
+    text = first.read_text()
+    first.write_text(text.replace("title: Journey 0 ", "title: Edited journey 0 ", 1))
+    try:
+        spent["seconds"] = 0.0
+        start = time.perf_counter()
+        build(config, dirty=True)
+        seconds = time.perf_counter() - start
+        site = path / "site-child"
+        owner = next(line.split(": ")[1] for line in text.splitlines() if line.startswith("owner: "))
+        current = {
+            page: "Edited journey 0" in (site / page / "index.html").read_text()
+            for page in (f"maps/{first.stem}", "maps", f"teams/{owner}", "personas/persona-0", "insights/freshness")
+        }
+        print(json.dumps({"rebuild": seconds, "plugin": spent["seconds"], "current": current}))
+    finally:
+        first.write_text(text)
+
+
+def measure(work: Path, n: int, runs: int) -> dict[str, object]:
+    kb, plain = prepare(work, n)
+    mkdocs = [sys.executable, "-m", "mkdocs", "build", "-q"]
+    samples: dict[str, list[tuple[float, float]]] = {"journeysite": [], "plain": [], "plain-prune": []}
+    for _ in range(runs):  # alternate, so drift hits all three alike
+        samples["journeysite"].append(timed([*mkdocs, "-d", "site"], kb))
+        samples["plain"].append(timed([*mkdocs, "-f", "default.yml", "-d", "site"], plain))
+        samples["plain-prune"].append(timed([*mkdocs, "-f", "prune.yml", "-d", "site-prune"], plain))
+    medians = {k: (statistics.median(w for w, _ in v), max(m for _, m in v)) for k, v in samples.items()}
+
+    def run_child(mode: str, path: Path) -> dict[str, object]:
+        out = subprocess.run([sys.executable, __file__, "--child", mode, str(path)], env=ENV, capture_output=True, text=True)
+        if out.returncode != 0:
+            raise SystemExit(out.stderr[-2000:])
+        return json.loads(out.stdout.strip().splitlines()[-1])
+
+    share = run_child("plugin-share", kb)
+    dirty = run_child("dirty", kb)
+    checks = [timed([sys.executable, "-m", "journeysite.cli", "check", "content", "--today", TODAY], kb) for _ in range(runs)]
+    bare = [timed([sys.executable, __file__, "--child", "bare-parse", str(kb / "content")], kb) for _ in range(runs)]
+    return {
+        "n": n, "runs": runs, "build": medians, "plugin_share": share, "dirty": dirty,
+        "check": statistics.median(w for w, _ in checks), "bare_parse": statistics.median(w for w, _ in bare),
+    }
+
+
+def report(rows: list[dict[str, object]]) -> str:
+    lines = [
+        "| N | journeysite | plain default | plain + prune | ratio to default | ratio to prune | peak MB (js / plain) | plugin share | plugin ms per map | check | bare parse | check ratio | --dirty rebuild |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for r in rows:
+        b, s, d = r["build"], r["plugin_share"], r["dirty"]
+        js, plain, prune = b["journeysite"], b["plain"], b["plain-prune"]  # type: ignore[index]
+        ok = "all current" if all(d["current"].values()) else f"STALE {d['current']}"  # type: ignore[index]
+        lines.append(
+            f"| {r['n']} | {js[0]:.1f} s | {plain[0]:.1f} s | {prune[0]:.1f} s | {js[0] / plain[0]:.2f} | {js[0] / prune[0]:.2f} "
+            f"| {js[1]:.0f} / {plain[1]:.0f} | {s['plugin'] / s['build']:.0%} | {1000 * s['plugin'] / r['n']:.2f} "  # type: ignore[index]
+            f"| {r['check']:.2f} s | {r['bare_parse']:.2f} s | {r['check'] / r['bare_parse']:.2f} "  # type: ignore[operator]
+            f"| {d['rebuild']:.2f} s, {ok} |"  # type: ignore[index]
+        )
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default="100,1000", help="comma-separated map counts (default 100,1000)")
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--work", type=Path, default=Path("/tmp/journeysite-bench"))
+    parser.add_argument("--child", nargs=2, metavar=("MODE", "PATH"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        child(args.child[0], Path(args.child[1]))
+        return
+    rows = []
+    for n in (int(x) for x in args.sizes.split(",")):
+        rows.append(measure(args.work, n, args.runs))
+        print(report(rows[-1:]), flush=True)
+    args.work.mkdir(parents=True, exist_ok=True)
+    (args.work / "results.json").write_text(json.dumps(rows, indent=2))
+    print("\n" + report(rows))
+
+
+if __name__ == "__main__":
+    main()
