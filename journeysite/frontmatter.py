@@ -85,6 +85,16 @@ class _Loader(_BaseLoader):
         self.first_line = first_line
         self.containers: dict[int, tuple[dict[Any, Position] | None, Any]] = {}
         self.duplicates: list[tuple[Position, str, Position]] = []
+        self.depths: dict[int, int] = {}
+
+    def nested(self, node: yaml.Node, children: list[yaml.Node]) -> None:
+        """Refuse runaway nesting; pass each child container its depth."""
+        depth = self.depths.get(id(node), 0)
+        if depth > MAX_DEPTH:
+            raise _Problem(node, "JS105", f"YAML nested more than {MAX_DEPTH} levels deep")
+        for child in children:
+            if not isinstance(child, yaml.ScalarNode):
+                self.depths[id(child)] = depth + 1
 
     def at(self, node: yaml.Node) -> Position:
         return node.start_mark.line + self.first_line, node.start_mark.column + 1
@@ -94,6 +104,7 @@ class _Loader(_BaseLoader):
         yield data
         keys: dict[Any, Position] = {}
         values: dict[Any, Position] = {}
+        self.nested(node, [value for _, value in node.value])
         for key_node, value_node in node.value:
             if key_node.tag == "tag:yaml.org,2002:merge":
                 raise _Problem(key_node, "JS104", "YAML merge keys ('<<') are not supported; write the keys out")
@@ -110,6 +121,7 @@ class _Loader(_BaseLoader):
     def journey_seq(self, node: yaml.SequenceNode) -> Any:
         data: list[Any] = []
         yield data
+        self.nested(node, node.value)
         data.extend(self.construct_object(item) for item in node.value)
         self.containers[id(data)] = (None, [self.at(item) for item in node.value])
 
@@ -178,25 +190,34 @@ def parse_yaml_file(raw: bytes, path: str) -> Document:
 
 
 def parse_yaml(text: str, path: str, first_line: int = 1) -> Document:
-    loader = _Loader(text, first_line)
+    loader = None
     try:
+        loader = _Loader(text, first_line)
         node = loader.get_single_node()
         if node is None:
             return Document({}, Marks())
         if "*" in text:  # aliases are possible only then
             _check_aliases(node)
         data = loader.construct_document(node)
+    except yaml.reader.ReaderError as exc:  # a character YAML does not accept
+        line = text.count("\n", 0, exc.position) + first_line
+        col = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        char = exc.character if isinstance(exc.character, str) else chr(exc.character)
+        return _failed(path, line, col, "JS104", f"YAML cannot contain the character {char!r} (U+{ord(char):04X})")
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + first_line, mark.column + 1) if mark else (first_line, 1)
         problem = exc.problem or exc.context or "invalid YAML"
+        if mark and text[mark.index : mark.index + 1] == "\t":
+            problem = "a tab cannot indent YAML; use spaces"
         return _failed(path, line, col, "JS104", f"YAML syntax error: {problem}")
     except _Problem as problem:
-        return _failed(path, *loader.at(problem.node), problem.code, problem.message)
+        return _failed(path, *loader.at(problem.node), problem.code, problem.message)  # type: ignore[union-attr]
     except RecursionError:
         return _failed(path, first_line, 1, "JS105", f"YAML nested more than {MAX_DEPTH} levels deep")
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     marks = Marks(data, loader.containers, loader.at(node))
     duplicates = [
         Diagnostic(path, *at, "JS106", name, f"duplicate key '{name}' (first at line {first[0]}); YAML would silently keep only the last")
@@ -210,7 +231,7 @@ def _failed(path: str, line: int, col: int, code: str, message: str) -> Document
 
 
 def _check_aliases(root: yaml.Node) -> None:
-    """Refuse alias bombs, recursive aliases and deep nesting before building.
+    """Refuse alias bombs and recursive aliases before building.
 
     Counts the values the document would expand to without expanding it:
     each node's size is computed once, however often aliases reuse it.

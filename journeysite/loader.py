@@ -139,7 +139,7 @@ def _parse_page(cls: type[T], raw: bytes, rel: str) -> Parsed:
     doc: Document = parse_markdown(raw, rel)
     ident = Path(rel).stem
     data, problems = (None, [])
-    if doc.data is not None and not doc.diagnostics:
+    if not doc.diagnostics:  # parsed: even `null` must then be a mapping
         data, problems = to_model(cls, doc.data, doc.marks, rel)
     title = getattr(data, "title", None) or getattr(data, "name", None) or _raw_title(doc.data) or ident
     entry = Entry(ident, rel, title, data, doc.body, doc.body_line)

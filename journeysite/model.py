@@ -15,6 +15,9 @@ from typing import Annotated, Generic, Literal, TypeVar
 from pydantic import BaseModel, ConfigDict, Field, Strict, StringConstraints
 
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
+#: Bounds far above any real journey map, so a runaway file fails fast and clearly.
+MAX_STAGES = 50
+MAX_STEPS = 100
 
 Id = Annotated[str, Strict(), StringConstraints(pattern=SLUG_PATTERN)]
 Name = Annotated[str, Strict(), StringConstraints(pattern=r"\S", max_length=500)]
@@ -72,7 +75,7 @@ class Stage(Strictly):
     name: Name
     goal: Text | None = None
     owner: Id | None = None
-    steps: Annotated[tuple[Step, ...], Field(min_length=1)]
+    steps: Annotated[tuple[Step, ...], Field(min_length=1, max_length=MAX_STEPS)]
 
 
 class Action(Strictly):
@@ -109,7 +112,7 @@ class Map(Strictly):
     validation: Validation | None = None
     sources: tuple[Source, ...] = ()
     gaps: tuple[Text, ...] = ()
-    stages: Annotated[tuple[Stage, ...], Field(min_length=1)]
+    stages: Annotated[tuple[Stage, ...], Field(min_length=1, max_length=MAX_STAGES)]
     actions: tuple[Action, ...] = ()
     wins: tuple[Win, ...] = ()
     tags: tuple[Name, ...] = ()

@@ -29,6 +29,8 @@ from .vendor import SITE_PATH, MermaidMissing, installed_script
 from .views import Paths, entry_pages, generated_pages
 
 log = get_plugin_logger(__name__)
+#: Diagnostics of files whose bytes MkDocs must not read itself.
+UNREADABLE = ("JS100", "JS101")
 
 
 class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
@@ -79,6 +81,11 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
 
         insights = Insights(catalog)
         self.pages = entry_pages(insights, self.paths)
+        # MkDocs would crash decoding a non-UTF-8 file: give it the page instead.
+        unreadable = {d.path for d in catalog.diagnostics if d.code in UNREADABLE}
+        for file in files.documentation_pages():
+            if file.src_uri in unreadable and file.src_uri in self.pages:
+                file.content_string = self.pages[file.src_uri][1]
         if self.dirty:
             self._mark_changed(files)
         files.append(File.generated(config, SITE_PATH, abs_src_path=str(self.mermaid)))

@@ -27,7 +27,12 @@ def to_model(cls: type[T], data: Any, marks: Marks, path: str, at: Path = ()) ->
     try:
         return cls.model_validate(data), []
     except ValidationError as exc:
-        return None, [_translate(cls, err, marks, path, at) for err in exc.errors()]
+        errors = exc.errors()
+        # A list whose only items are invalid is also "too short": say only why the items are.
+        inner = [tuple(e["loc"]) for e in errors]
+        errors = [e for e in errors if not (e["type"] == "too_short" and any(
+            len(loc) > len(e["loc"]) and loc[: len(e["loc"])] == tuple(e["loc"]) for loc in inner))]
+        return None, [_translate(cls, err, marks, path, at) for err in errors]
 
 
 def _translate(cls: type[BaseModel], err: Any, marks: Marks, path: str, at: Path) -> Diagnostic:
@@ -71,6 +76,8 @@ def _translate(cls: type[BaseModel], err: Any, marks: Marks, path: str, at: Path
         text = f"must be {'at least' if kind == 'greater_than_equal' else 'at most'} {bound}, got {describe(value)}"
     elif kind == "too_short":
         text = "must have at least one item"
+    elif kind == "too_long":
+        text = f"has {ctx.get('actual_length')} items; at most {ctx.get('max_length')} are allowed (split the map into micro-journeys)"
     elif kind == "string_too_long":
         text = f"is longer than {ctx.get('max_length')} characters"
     return Diagnostic(path, line, col, code, dotted(loc), text)

@@ -185,3 +185,54 @@ def test_print_stylesheet_makes_a_landscape_poster(browser, server: str) -> None
     width, height = map(float, re.search(rb"/MediaBox \[0 0 ([\d.]+) ([\d.]+)\]", pdf).groups())
     assert (round(width), round(height)) == (1191, 842)  # A3 landscape, in points
     tab.close()
+
+
+MERMAID_CHECK = """
+async (sources) => {
+  const out = [];
+  for (const [i, [source, names]] of sources.entries()) {
+    try {
+      await mermaid.parse(source);
+      const { svg } = await mermaid.render(`fuzz${i}`, source);
+      const doc = new DOMParser().parseFromString(svg, "image/svg+xml");
+      const text = doc.documentElement.textContent.replace(/\\s+/g, " ");
+      out.push(names.filter(n => !text.includes(n)).map(n => `missing ${JSON.stringify(n)}`));
+    } catch (e) {
+      out.push([`parse error: ${e.message || e}`]);
+    }
+  }
+  return out;
+}
+"""
+HOSTILE = list("abc :;#%\"'<>&,`=\\{}[]|-") + ["-->", "%%", "#58;", "click", "section", "title", "\u200b", "\u05d0", "<b>", "&amp;"]
+
+
+def fuzz_sources(count: int) -> list[tuple[str, list[str]]]:
+    import random
+
+    from journeysite.mermaid import journey
+    from journeysite.model import Map
+
+    rng = random.Random(2026)
+    corpus = []
+    for _ in range(count):
+        names = ["".join(rng.choice(HOSTILE) for _ in range(rng.randint(1, 8))).strip() or "x" for _ in range(4)]
+        m = Map.model_validate({"title": names[0], "persona": "p", "phase": "own", "owner": "o",
+                                "stages": [{"name": names[1], "steps": [{"name": names[2], "emotion": 3}, {"name": names[3], "emotion": 1}]}]})
+        shown = [" ".join(n.split()) for n in names]
+        corpus.append((journey(m, lambda stage, step: names[0]), [n for n in shown if n and "\u200b" not in n]))
+    return corpus
+
+
+def test_mermaid_parses_every_generated_diagram(browser, server: str, example_site: Site) -> None:  # type: ignore[no-untyped-def]
+    example = [(pre.get_text(), []) for p in sorted((example_site.root / "maps").glob("*/index.html"))
+               for pre in example_site.html(p.relative_to(example_site.root).as_posix()).select("pre.mermaid")]
+    assert len(example) == 7
+    tab = new_tab(browser)
+    tab.goto(server + "maps/first-home-claim/", wait_until="networkidle")
+    tab.wait_for_function(JOURNEY_SVG)
+    corpus = example + fuzz_sources(150)
+    problems = tab.evaluate(MERMAID_CHECK, corpus)
+    failures = [(source, p) for (source, _), p in zip(corpus, problems) if p]
+    assert failures == []
+    tab.close()

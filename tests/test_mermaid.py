@@ -7,7 +7,7 @@ import re
 import pytest
 from hypothesis import given, strategies as st
 
-from journeysite.mermaid import escape, journey
+from journeysite.mermaid import actor, escape, journey
 from journeysite.model import Map
 
 HOSTILE = 'Pay: now; #1 --> <b>x</b>'
@@ -43,8 +43,8 @@ def test_journey_source_of_a_map() -> None:
         "journey\n"
         "    title Claim#58; fast\n"
         "    section Report\n"
-        "      Pay#58; now#59; #35;1 --#gt; #lt;b#gt;x#lt;/b#gt;: 2: Contact centre#44; phones\n"
-        "      Wait: 1: Contact centre#44; phones\n"
+        "      Pay#58; now#59; #35;1 --#gt; #lt;b#gt;x#lt;/b#gt;: 2: Contact centre phones\n"
+        "      Wait: 1: Contact centre phones\n"
     )
 
 
@@ -64,3 +64,9 @@ NAMED = {"quot": '"', "lt": "<", "gt": ">"}
 def test_escaped_labels_show_the_original_text(text: str) -> None:
     decoded = re.sub(r"#(\w+);", lambda m: chr(int(m[1])) if m[1].isdigit() else NAMED[m[1]], escape(text))
     assert decoded == (" ".join(text.split()) or "\xa0")
+
+
+@pytest.mark.parametrize("team, shown", [("R&D", "R and D"), ("Sales, marketing", "Sales marketing"),
+                                         ("<b>#:%%\\[", "b"), ("Équipe été", "Équipe été"), ("%%", "team")])
+def test_actors_keep_to_plain_characters(team: str, shown: str) -> None:
+    assert actor(team) == shown

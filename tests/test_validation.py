@@ -262,3 +262,8 @@ def test_a_broken_map_is_still_listed(kb: KnowledgeBase) -> None:
     assert entry.title == "Make a first home-insurance claim"
     assert "## Why this map matters" in entry.body
     assert [d.code for d in catalog.problems(CLAIM)] == ["JS113"]
+
+
+def test_control_characters_are_located(kb: KnowledgeBase) -> None:
+    kb.edit(CLAIM, "sponsor: Dana Ruiz, COO", "sponsor: Dana\x1fRuiz, COO")
+    assert kb.errors() == [f"{at(kb, CLAIM, 'Dana|')}: JS104 YAML cannot contain the character '\\x1f' (U+001F)"]

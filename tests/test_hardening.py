@@ -1,0 +1,173 @@
+"""Hostile and broken input: nothing lost, nothing injected, bounded cost."""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import CONTENT, REPO, TODAY, KnowledgeBase, SiteProject
+
+CLAIM = "maps/first-home-claim.md"
+
+
+def test_every_diagnostic_code_is_documented() -> None:
+    emitted = set()
+    for source in (REPO / "journeysite").glob("*.py"):
+        emitted |= set(re.findall(r'"(JS\d{3})"', source.read_text()))
+    documented = set(re.findall(r"^\| (JS\d{3}) \|", (REPO / "docs/errors.md").read_text(), re.M))
+    assert len(emitted) > 25
+    assert emitted - documented == set(), "codes the core emits but docs/errors.md does not list"
+    assert documented - emitted == set(), "codes docs/errors.md lists but nothing emits"
+
+
+BROKEN = {
+    "maps/latin1.md": "---\ntitle: Caf\xe9 claims\npersona: small-landlord\n---\n".encode("latin-1"),
+    "maps/no-front-matter.md": b"# Just a heading\n\nSome notes.\n",
+    "maps/unterminated.md": b"---\ntitle: Open\n",
+    "personas/broken-yaml.md": b"---\nname: [Unclosed\n---\nBody\n",
+    "teams/Bad Name.md": b"---\nname: Bad name\n---\n",
+}
+
+
+def test_nothing_is_lost(project: SiteProject) -> None:
+    """Every file under content/ gets a page or a diagnostic that names it."""
+    for rel, raw in BROKEN.items():
+        project.kb.write(rel, raw)
+    site = project.build()
+    from journeysite.catalog import build
+
+    catalog = build(project.kb.root, TODAY)
+    named = {d.path for d in catalog.diagnostics}
+    for file in sorted(p for p in project.kb.root.rglob("*") if p.is_file()):
+        rel = file.relative_to(project.kb.root).as_posix()
+        if rel == "touchpoints.yml":
+            for tid in catalog.touchpoints:
+                assert (site.root / "touchpoints" / tid / "index.html").is_file(), tid
+            continue
+        page = site.root / (rel[:-3] + "/index.html" if not rel.endswith("index.md") else rel[:-3] + ".html")
+        assert page.is_file() or rel in named, f"{rel}: no page and no diagnostic"
+    for rel in BROKEN:
+        assert rel in named, rel
+    latin = site.article("maps/latin1/")
+    assert "JS101" in latin.select_one(".admonition.failure").get_text()
+    listed = site.article("maps/").get_text(" ", strip=True)
+    for ident in ("latin1", "no-front-matter", "unterminated"):
+        assert f"{ident} \u2716 has errors" in listed, ident
+
+
+def errors_of(kb: KnowledgeBase) -> list[str]:
+    return kb.errors()
+
+
+def test_javascript_url_is_an_error_and_never_a_link(project: SiteProject) -> None:
+    project.kb.edit(CLAIM, "url: https://intranet.larkspur.example/reports/claims-h1-2026", "url: javascript:alert(document.cookie)")
+    assert any("JS113 sources[0].url: 'javascript:alert(document.cookie)' is not a web address" in e for e in project.kb.errors())
+    site = project.build()
+    assert not [a for a in site.html("maps/first-home-claim/").select("a[href]") if a["href"].lower().startswith("javascript")]
+
+
+@pytest.mark.parametrize("name", ["%%{init: {'securityLevel': 'loose'}}%%", "click Call call alert(1)", "section Evil", "a --> b: 5: x"])
+def test_mermaid_directives_in_names_stay_labels(kb: KnowledgeBase, name: str) -> None:
+    from journeysite.mermaid import journey
+
+    kb.edit(CLAIM, "name: Call the claims hotline", f"name: {json.dumps(name)}")
+    kb.edit(CLAIM, "step: Report the damage / Call the claims hotline", "step: Report the damage / Get a claim number")
+    m = kb.catalog().maps["first-home-claim"].data
+    assert m is not None and m.stages[0].steps[1].name == name
+    lines = journey(m, lambda stage, step: "Team").splitlines()
+    step_line = lines[4]
+    label = step_line.strip().rsplit(": ", 2)[0]
+    assert ":" not in label and "%" not in label and not label.lower().startswith(("click", "section"))
+    assert len(lines) == 2 + 4 + 10  # journey, title, 4 sections, 10 steps: nothing added
+
+
+def test_markdown_links_render_and_images_do_not_load(project: SiteProject) -> None:
+    project.kb.edit(CLAIM, "actions: Finds a leak under the bathroom floor late on a Sunday",
+                    "actions: 'See [the guide](https://example.org/leaks) ![tracker](https://evil.example/pixel.png) [bad](javascript:alert(1))'")
+    site = project.build(strict=True)
+    cell = site.article("maps/first-home-claim/").find("td", string="Actions").find_next_sibling("td")
+    assert [a["href"] for a in cell.select("a")] == ["https://example.org/leaks", "https://evil.example/pixel.png"]
+    assert cell.select("img") == []
+    assert "[bad](javascript:alert(1))" in cell.get_text()
+
+
+def test_very_long_names_are_refused_clearly(kb: KnowledgeBase) -> None:
+    kb.edit(CLAIM, "name: Call the claims hotline", "name: " + "x" * 10_000)
+    (error,) = kb.errors()
+    assert error.endswith("JS113 stages[0].steps[1].name: is longer than 500 characters")
+
+
+def test_deeply_nested_yaml_is_refused(kb: KnowledgeBase) -> None:
+    kb.write("maps/deep.md", "---\ntitle: " + "[" * 5000 + "]" * 5000 + "\n---\n")
+    start = time.perf_counter()
+    (error,) = [e for e in kb.errors() if e.startswith("maps/deep.md")]
+    assert time.perf_counter() - start < 5
+    assert "JS105" in error and "nested more than 40 levels deep" in error
+
+
+@pytest.mark.parametrize("variant", ["crlf", "bom", "both"])
+def test_crlf_and_bom_are_read_as_usual(kb: KnowledgeBase, variant: str) -> None:
+    raw = (kb.root / CLAIM).read_bytes()
+    if variant in ("crlf", "both"):
+        raw = raw.replace(b"\n", b"\r\n")
+    if variant in ("bom", "both"):
+        raw = b"\xef\xbb\xbf" + raw
+    kb.write(CLAIM, raw)
+    assert kb.errors() == []
+    assert kb.catalog().maps["first-home-claim"].data.stages[0].steps[1].name == "Call the claims hotline"
+
+
+def test_tab_indentation_is_located(kb: KnowledgeBase) -> None:
+    kb.edit(CLAIM, "  last_validated: 2026-10-06", "\tlast_validated: 2026-10-06")
+    (error,) = kb.errors()
+    assert error == f"{CLAIM}:10:1: JS104 YAML syntax error: a tab cannot indent YAML; use spaces"
+
+
+def test_zero_width_and_right_to_left_text_is_kept(project: SiteProject) -> None:
+    name = "Call\u200b the \u202ehotline\u202c \u05e2\u05d1\u05e8\u05d9\u05ea"
+    project.kb.edit(CLAIM, "name: Call the claims hotline", f"name: \"{name}\"")
+    project.kb.edit(CLAIM, "step: Report the damage / Call the claims hotline", f"step: \"Report the damage / {name}\"")
+    site = project.build(strict=True)
+    assert name in site.article("maps/first-home-claim/").get_text()
+
+
+def test_ids_differing_only_by_case(kb: KnowledgeBase) -> None:
+    kb.write("teams/Claims.md", "---\nname: Claims again\n---\n")
+    kb.edit(CLAIM, "owner: claims", "owner: Claims")
+    errors = kb.errors()
+    assert "teams/Claims.md:1:1: JS121 file name 'Claims.md' is not a valid id: use lower-case letters, digits and hyphens" in errors
+    assert any("JS113 owner: 'Claims' is not a valid id" in e for e in errors)
+
+
+def big_map(steps: int) -> str:
+    lines = ["---", "title: Huge", "persona: small-landlord", "phase: own", "owner: sales", "stages:", "  - name: All", "    steps:"]
+    lines += [f"      - {{name: Step {i} with a longer name to take space, emotion: 3, actions: Something happens here}}" for i in range(steps)]
+    return "\n".join(lines + ["---", ""])
+
+
+def test_a_50000_step_map_fails_fast_and_clearly(kb: KnowledgeBase) -> None:
+    kb.write("maps/huge.md", big_map(50_000))
+    start = time.perf_counter()
+    errors = [e for e in kb.errors() if e.startswith("maps/huge.md")]
+    assert time.perf_counter() - start < 20
+    assert errors == ["maps/huge.md:9:7: JS113 stages[0].steps: has 50000 items; at most 100 are allowed (split the map into micro-journeys)"]
+
+
+def test_a_5_mb_map_is_read_within_seconds(kb: KnowledgeBase) -> None:
+    body = "\n".join(f"Paragraph {i}: " + "research notes " * 30 for i in range(12_000))
+    kb.write("maps/long-notes.md", (kb.root / CLAIM).read_text() + body)
+    assert (kb.root / "maps/long-notes.md").stat().st_size > 5_000_000
+    start = time.perf_counter()
+    assert [e for e in kb.errors() if "long-notes" in e] == []
+    assert time.perf_counter() - start < 10
+
+
+def test_a_10_mb_file_is_refused_before_parsing(kb: KnowledgeBase) -> None:
+    kb.write("maps/giant.md", "---\ntitle: x\n---\n" + "y" * 10_500_000)
+    start = time.perf_counter()
+    assert "maps/giant.md:1:1: JS100 cannot read file: file is 10.5 MB; the limit is 8 MiB" in kb.errors()
+    assert time.perf_counter() - start < 5

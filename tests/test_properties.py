@@ -1,0 +1,86 @@
+"""Property-based tests: arbitrary input never raises and never injects markup."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import markdown
+import yaml
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+from conftest import TODAY
+from journeysite.catalog import Catalog
+from journeysite.diagnostics import Diagnostic
+from journeysite.frontmatter import parse_markdown
+from journeysite.indexes import Insights
+from journeysite.model import Entry, Map
+from journeysite.validate import check_map, to_model
+from journeysite.views import map_page
+
+MAP_FIELDS = list(Map.model_fields)
+scalars = st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=30) | st.dates()
+yaml_values = st.recursive(
+    scalars,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.sampled_from(MAP_FIELDS + ["name", "steps", "emotion"]) | st.text(max_size=8), inner, max_size=5),
+    max_leaves=25,
+)
+front_matter = st.dictionaries(st.sampled_from(MAP_FIELDS) | st.text(max_size=10), yaml_values, max_size=12)
+
+
+def load(raw: bytes) -> tuple[Map | None, list[Diagnostic]]:
+    doc = parse_markdown(raw, "maps/x.md")
+    if doc.diagnostics:
+        return None, doc.diagnostics
+    m, problems = to_model(Map, doc.data, doc.marks, "maps/x.md")
+    if m is not None:
+        problems += check_map(m, doc.marks, "maps/x.md", TODAY)
+    return m, doc.diagnostics + problems
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@given(front_matter)
+def test_any_yaml_front_matter_gives_a_model_or_diagnostics(data: dict) -> None:
+    raw = ("---\n" + yaml.safe_dump(data, allow_unicode=True) + "---\nBody\n").encode()
+    m, diagnostics = load(raw)
+    assert (m is not None) or diagnostics
+    for d in diagnostics:
+        assert d.line >= 1 and d.col >= 1 and re.fullmatch(r"JS\d{3}", d.code)
+
+
+@settings(max_examples=300)
+@given(st.text(max_size=300))
+def test_any_text_as_front_matter_gives_a_model_or_diagnostics(text: str) -> None:
+    m, diagnostics = load(("---\n" + text + "\n---\n").encode("utf-8", "surrogatepass"))
+    assert (m is not None) or diagnostics
+
+
+@settings(max_examples=200)
+@given(st.binary(max_size=200))
+def test_any_bytes_give_a_model_or_diagnostics(raw: bytes) -> None:
+    m, diagnostics = load(raw)
+    assert (m is not None) or diagnostics
+
+
+# Letters x and q start every tag a user string could smuggle in: our own HTML uses neither.
+user_text = st.text(alphabet=st.sampled_from(list("xq <>/&\"'=*_[]()`|#{}:;!-\\\n")), min_size=1, max_size=40).filter(str.strip)
+EXTENSIONS = ["admonition", "def_list", "attr_list", "md_in_html", "tables", "toc", "pymdownx.superfences"]
+#: Built once: Python-Markdown raises the recursion limit on first use.
+CONVERTER = markdown.Markdown(extensions=EXTENSIONS)
+
+
+@settings(max_examples=150, deadline=None)
+@given(title=user_text, stage=user_text, step=user_text, thoughts=user_text, pain=user_text, source=user_text)
+def test_user_text_never_becomes_markup(title: str, stage: str, step: str, thoughts: str, pain: str, source: str) -> None:
+    m = Map.model_validate({
+        "title": title, "persona": "p", "phase": "own", "owner": "t", "sponsor": title, "gaps": [pain],
+        "sources": [{"id": "s", "type": "crm", "title": source}],
+        "stages": [{"name": stage, "goal": thoughts, "steps": [
+            {"name": step, "emotion": 3, "thoughts": thoughts, "actions": pain, "pain_points": [pain], "evidence": ["s"]}]}],
+        "actions": [{"title": title, "step": f"{stage} / {step}", "owner": "t", "effort": "low", "impact": "high", "status": "idea", "metric": thoughts}],
+        "wins": [{"date": dt.date(2026, 1, 1), "title": title, "result": pain}],
+    })
+    catalog = Catalog({"x": Entry("x", "maps/x.md", title, m)}, {}, {}, {}, (), TODAY)
+    html = CONVERTER.reset().convert(map_page(Insights(catalog), catalog.maps["x"]))
+    assert not re.search(r"<\s*/?\s*[xq]", html, re.I), html
+    assert "javascript:" not in html.lower()
