@@ -7,17 +7,18 @@ rebuild under `mkdocs serve` re-parses only the files that changed.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import hashlib
+import re
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
-from .diagnostics import Diagnostic, Severity
+from .diagnostics import Diagnostic
 from .frontmatter import Document, Marks, parse_markdown, parse_yaml_file
 from .model import SLUG_PATTERN, Entry, Map, Persona, T, Team, Touchpoint
 from .validate import check_map, to_model
-
-import re
 
 _SLUG = re.compile(SLUG_PATTERN)
 #: Larger files are refused before parsing: no journey map is 8 MB of text.
@@ -78,9 +79,29 @@ class Loaded:
     diagnostics: list[Diagnostic]
 
 
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Parsing keeps hundreds of thousands of small containers alive, and
+    CPython's cyclic collector rescans all of them again and again as they
+    accumulate: measured, it doubles the load of 1,000 maps. Parsed data has
+    no reference cycles (recursive aliases are refused), so nothing is lost
+    by pausing it while loading."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def load(root: Path, today: dt.date, layout: Layout = Layout(), cache: ParseCache | None = None) -> Loaded:
     """Every entry of the content folder `root`, and every problem found."""
-    cache = cache if cache is not None else ParseCache()
+    with collector_paused():
+        return _load(root, today, layout, cache if cache is not None else ParseCache())
+
+
+def _load(root: Path, today: dt.date, layout: Layout, cache: ParseCache) -> Loaded:
     diagnostics: list[Diagnostic] = []
     marks: dict[str, Marks] = {}
 
@@ -170,7 +191,3 @@ def _parse_touchpoints(raw: bytes, rel: str) -> Parsed:
             problems.extend(found)
             entries.append(Entry(ident, rel, data.name if data else _raw_title(value) or ident, data))
     return Parsed(tuple(entries), doc.marks, tuple(problems))
-
-
-def errors_only(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
-    return [d for d in diagnostics if d.severity is Severity.ERROR]

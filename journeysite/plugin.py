@@ -23,7 +23,7 @@ from .catalog import Catalog, build
 from .config import JourneysiteConfig
 from .diagnostics import Severity
 from .indexes import Insights
-from .loader import ParseCache
+from .loader import ParseCache, collector_paused
 from .project import ProjectError, build_date, settings_from
 from .vendor import SITE_PATH, MermaidMissing, installed_script
 from .views import Paths, entry_pages, generated_pages
@@ -80,7 +80,9 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
             (log.info if d.severity is Severity.INFO else log.warning)(d.format(shown))
 
         insights = Insights(catalog)
-        self.pages = entry_pages(insights, self.paths)
+        with collector_paused():
+            self.pages = entry_pages(insights, self.paths)
+            generated = generated_pages(insights, self.paths, skip={f.src_uri for f in files})
         # MkDocs would crash decoding a non-UTF-8 file: give it the page instead.
         unreadable = {d.path for d in catalog.diagnostics if d.code in UNREADABLE}
         for file in files.documentation_pages():
@@ -89,8 +91,7 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
         if self.dirty:
             self._mark_changed(files)
         files.append(File.generated(config, SITE_PATH, abs_src_path=str(self.mermaid)))
-        existing = {f.src_uri for f in files}
-        for page in generated_pages(insights, self.paths, skip=existing):
+        for page in generated:
             files.append(File.generated(config, page.path, content=page.content))
             self.generated.add(page.path)
         return files
