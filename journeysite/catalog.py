@@ -63,9 +63,6 @@ class Catalog:
                 return entry.data.owner
         return self.stage_owner(m, stage)
 
-    def review_every(self, m: Map) -> int:
-        return m.review_every or self.policy.review_every
-
 
 def build(
     root: Path,
