@@ -316,3 +316,8 @@ def test_dirty_rebuild_updates_every_page_that_depends_on_an_edited_map(project:
     waits = [tr for tr in site.article("touchpoints/repairer-booking/").select("tbody tr") if "Wait for the call" in tr.get_text()]
     assert "4 · positive" in waits[0].get_text()
     assert untouched.stat().st_mtime_ns == before  # a page that does not depend on the edit is not rebuilt
+
+
+def test_team_page_facts(example_site: Site) -> None:
+    facts = [li.get_text(" ", strip=True) for li in example_site.article("teams/contact-centre/").select(".js-facts li")]
+    assert facts == ["Function: Customer service", "Lead: Sam Okafor", "Contact: contact-centre@larkspur.example"]
