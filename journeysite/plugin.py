@@ -1,8 +1,8 @@
 """MkDocs glue: load the catalog with the files, render pages from views.
 
 Per-build state is reset in `on_config`, because MkDocs keeps one plugin
-object across `mkdocs serve` rebuilds. The only state kept between builds is
-the parse cache, keyed by file content.
+object across `mkdocs serve` rebuilds. Kept between builds, both keyed by
+content: the parse cache and, for `--dirty`, the Markdown of the last build.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 
-from .catalog import Catalog, build
+from .catalog import build
 from .config import JourneysiteConfig
 from .diagnostics import Severity
 from .indexes import Insights
@@ -42,10 +42,11 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
         self._reset()
 
     def _reset(self) -> None:
-        self.catalog: Catalog | None = None
         self.paths = Paths()
         self.pages: dict[str, tuple[str, str]] = {}
         self.generated: set[str] = set()
+        #: Map, persona, team and touchpoint pages: what `nav_entries: false` hides.
+        self.entries: set[str] = set()
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self._reset()
@@ -54,7 +55,6 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
             self.today = build_date(fixed)
         except ProjectError as exc:
             raise PluginError(str(exc)) from exc
-        self.layout = layout
         self.paths = Paths(layout)
         try:
             self.mermaid = installed_script()
@@ -73,8 +73,7 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         docs = Path(config.docs_dir)
-        catalog = build(docs, self.today, self.policy, self.layout, self.cache)
-        self.catalog = catalog
+        catalog = build(docs, self.today, self.policy, self.paths.layout, self.cache)
         shown = os.path.relpath(docs, Path(config.config_file_path or ".").parent)
         for d in catalog.diagnostics:
             (log.info if d.severity is Severity.INFO else log.warning)(d.format(shown))
@@ -83,6 +82,7 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
         with collector_paused():
             self.pages = entry_pages(insights, self.paths)
             generated = generated_pages(insights, self.paths, skip={f.src_uri for f in files})
+        self.entries = set(self.pages) | {self.paths.touchpoint(tid) for tid in catalog.touchpoints}
         # MkDocs would crash decoding a non-UTF-8 file: give it the page instead.
         unreadable = {d.path for d in catalog.diagnostics if d.code in UNREADABLE}
         for file in files.documentation_pages():
@@ -108,8 +108,7 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
 
     def on_nav(self, nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
         if not self.config.nav_entries:
-            entries = set(self.pages) | {p for p in self.generated if p.startswith("touchpoints/") and not p.endswith("/index.md")}
-            nav.items = _without(nav.items, entries)
+            nav.items = _without(nav.items, self.entries)
         return nav
 
     def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:

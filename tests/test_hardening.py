@@ -5,11 +5,10 @@ from __future__ import annotations
 import json
 import re
 import time
-from pathlib import Path
 
 import pytest
 
-from conftest import CONTENT, REPO, TODAY, KnowledgeBase, SiteProject
+from conftest import REPO, TODAY, KnowledgeBase, SiteProject
 
 CLAIM = "maps/first-home-claim.md"
 
@@ -57,10 +56,6 @@ def test_nothing_is_lost(project: SiteProject) -> None:
     listed = site.article("maps/").get_text(" ", strip=True)
     for ident in ("latin1", "no-front-matter", "unterminated"):
         assert f"{ident} \u2716 has errors" in listed, ident
-
-
-def errors_of(kb: KnowledgeBase) -> list[str]:
-    return kb.errors()
 
 
 def test_javascript_url_is_an_error_and_never_a_link(project: SiteProject) -> None:
