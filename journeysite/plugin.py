@@ -22,6 +22,7 @@ from mkdocs.structure.pages import Page
 from .catalog import build
 from .config import JourneysiteConfig
 from .diagnostics import Severity
+from .history import last_edited
 from .indexes import Insights
 from .loader import ParseCache, collector_paused
 from .project import ProjectError, build_date, settings_from
@@ -79,9 +80,10 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
             (log.info if d.severity is Severity.INFO else log.warning)(d.format(shown))
 
         insights = Insights(catalog)
+        edits = last_edited(docs, [e.path for e in catalog.maps.values()], self.today)
         with collector_paused():
-            self.pages = entry_pages(insights, self.paths)
-            generated = generated_pages(insights, self.paths, skip={f.src_uri for f in files})
+            self.pages = entry_pages(insights, self.paths, edits)
+            generated = generated_pages(insights, self.paths, skip={f.src_uri for f in files}, edits=edits)
         self.entries = set(self.pages) | {self.paths.touchpoint(tid) for tid in catalog.touchpoints}
         # MkDocs would crash decoding a non-UTF-8 file: give it the page instead.
         unreadable = {d.path for d in catalog.diagnostics if d.code in UNREADABLE}

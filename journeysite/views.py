@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any, Iterable, Mapping
 
 from markupsafe import Markup
 
 from . import indexes
 from .catalog import Catalog
+from .history import Edit
 from .indexes import QUADRANTS, Insights
 from .loader import Layout
 from .mermaid import journey
@@ -28,6 +29,12 @@ FRESHNESS = {
     "due": ("\u23f0", "Review due"),
     "overdue": ("\u26a0", "Review overdue"),
     "unvalidated": ("?", "Never validated"),
+}
+
+EDIT_SOURCES = {
+    "git": "Date of the last commit that changed the file. An edit is not a validation.",
+    "working copy": "Changed since the last commit: the file's modification date. An edit is not a validation.",
+    "file": "No git history here: the file's modification date. An edit is not a validation.",
 }
 
 
@@ -108,15 +115,15 @@ class Refs:
 def _page(template: str, catalog: Catalog, paths: Paths, path: str, **context: Any) -> str:
     return render(
         template, path, catalog=catalog, paths=paths, refs=Refs(catalog, paths, path),
-        emotions=EMOTIONS, freshness_badges=FRESHNESS, phases=PHASES, **context,
+        emotions=EMOTIONS, freshness_badges=FRESHNESS, edit_sources=EDIT_SOURCES, phases=PHASES, **context,
     )
 
 
-def map_page(insights: Insights, entry: Entry[Map], paths: Paths = Paths()) -> str:
+def map_page(insights: Insights, entry: Entry[Map], paths: Paths = Paths(), edit: Edit | None = None) -> str:
     """A map page: header, badges, diagram, grid, ownership, evidence, plan."""
     catalog = insights.catalog
     m = entry.data
-    context: dict[str, Any] = {"entry": entry, "m": m, "problems": catalog.problems(entry.path)}
+    context: dict[str, Any] = {"entry": entry, "m": m, "problems": catalog.problems(entry.path), "edit": edit}
     if m is not None:
         cited: dict[str, list[str]] = {s.id: [] for s in m.sources}
         for stage in m.stages:
@@ -157,16 +164,18 @@ def team_page(insights: Insights, entry: Entry[Any], paths: Paths = Paths()) -> 
                  problems=catalog.problems(entry.path), owned=owned, freshness=insights.freshness)
 
 
-def entry_pages(insights: Insights, paths: Paths = Paths()) -> dict[str, tuple[str, str]]:
+def entry_pages(insights: Insights, paths: Paths = Paths(), edits: Mapping[str, Edit] = {}) -> dict[str, tuple[str, str]]:
     """(title, Markdown) of every map, persona and team page, by source path."""
     catalog = insights.catalog
-    pages = {e.path: (e.title, map_page(insights, e, paths)) for e in catalog.maps.values()}
+    pages = {e.path: (e.title, map_page(insights, e, paths, edits.get(e.path))) for e in catalog.maps.values()}
     pages.update((e.path, (e.title, persona_page(insights, e, paths))) for e in catalog.personas.values())
     pages.update((e.path, (e.title, team_page(insights, e, paths))) for e in catalog.teams.values())
     return pages
 
 
-def generated_pages(insights: Insights, paths: Paths = Paths(), skip: Iterable[str] = ()) -> list[Generated]:
+def generated_pages(
+    insights: Insights, paths: Paths = Paths(), skip: Iterable[str] = (), edits: Mapping[str, Edit] = {},
+) -> list[Generated]:
     """Every page the site derives, except those whose path is in `skip`
     (an author's own page of that name wins)."""
     catalog = insights.catalog
@@ -180,7 +189,7 @@ def generated_pages(insights: Insights, paths: Paths = Paths(), skip: Iterable[s
         (paths.teams_index, "teams_index.md", {"owned": insights.ownership}),
         (paths.touchpoints_index, "touchpoints_index.md", {"usage": usage, "problems": catalog.problems(paths.layout.touchpoints)}),
         (paths.coverage, "coverage.md", {"coverage": insights.coverage}),
-        (paths.freshness, "freshness.md", {"rows": indexes.maps_by_urgency(catalog), "broken": [e for e in catalog.maps.values() if e.data is None]}),
+        (paths.freshness, "freshness.md", {"rows": indexes.maps_by_urgency(catalog), "broken": [e for e in catalog.maps.values() if e.data is None], "edits": edits}),
         (paths.actions, "actions.md", {"board": board, "quadrants": QUADRANTS, "statuses": STATUSES}),
         (paths.evidence, "evidence.md", {"rows": [(mid, m, percent(evidence_coverage(m))) for mid, m in catalog.valid_maps()]}),
         (paths.wins, "wins.md", {"wins": indexes.wins(catalog)}),
