@@ -63,15 +63,27 @@ def find_project(path: Path) -> Project:
     config_file = path / "mkdocs.yml" if path.is_dir() else path
     if not config_file.is_file():
         raise ProjectError(f"{config_file}: no such file (give a content folder or a mkdocs.yml)")
+    config = read_config(config_file)
+    options = _plugin_options(config.get("plugins"))
+    content = config_file.parent / docs_dir(config)
+    if not content.is_dir():
+        raise ProjectError(f"{content}: the docs_dir of {config_file} does not exist")
+    return Project(content, *settings_from(options))
+
+
+def read_config(config_file: Path) -> dict[str, Any]:
     try:
         config = yaml.load(config_file.read_text(encoding="utf-8"), Loader=_TolerantLoader) or {}
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         raise ProjectError(f"{config_file}: cannot read it: {exc}") from exc
-    options = _plugin_options(config.get("plugins"))
-    content = config_file.parent / str(config.get("docs_dir") or "docs")
-    if not content.is_dir():
-        raise ProjectError(f"{content}: the docs_dir of {config_file} does not exist")
-    return Project(content, *settings_from(options))
+    if not isinstance(config, dict):
+        raise ProjectError(f"{config_file}: not a MkDocs configuration (expected a mapping)")
+    return config
+
+
+def docs_dir(config: Mapping[str, Any]) -> str:
+    """The content folder a mkdocs.yml names, relative to it."""
+    return str(config.get("docs_dir") or "docs")
 
 
 def settings_from(options: Mapping[str, Any]) -> tuple[Policy, Layout, dt.date | None]:

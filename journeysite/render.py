@@ -13,6 +13,7 @@ import posixpath
 import re
 from typing import Any
 
+import yaml
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markdown_it import MarkdownIt
 from markupsafe import Markup, escape
@@ -38,6 +39,23 @@ def _inert(text: str) -> str:
 def text(value: object) -> Markup:
     """Plain user text: shown exactly as written, on one line."""
     return Markup(_inert(str(escape("" if value is None else value))))
+
+
+#: What GitHub-flavoured Markdown reads inside a line (`@` would notify people).
+_GFM_SYNTAX = re.compile(r"[\\`*_\[\]|~@]")
+
+
+def gfm(value: object) -> Markup:
+    """Plain user text for GitHub-flavoured Markdown (pull-request comments):
+    HTML-escaped, its inline syntax backslash-escaped, on one line."""
+    plain = _SPACE.sub(" ", str(value)).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return Markup(_GFM_SYNTAX.sub(lambda m: "\\" + m.group(), plain))
+
+
+def yaml_scalar(value: object) -> Markup:
+    """A value as one YAML scalar, quoted when YAML would read it otherwise."""
+    dumped = yaml.safe_dump([value], default_flow_style=True, allow_unicode=True, width=float("inf"))
+    return Markup(dumped.strip()[1:-1])
 
 
 def inline_markdown(value: object) -> Markup:
@@ -72,7 +90,7 @@ def environment() -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters.update(text=text, md=inline_markdown)
+    env.filters.update(text=text, md=inline_markdown, gfm=gfm, yaml=yaml_scalar)
     return env
 
 

@@ -1,0 +1,321 @@
+"""What changed between two versions of a knowledge base, in its own terms.
+
+A line diff of YAML tells a reviewer that line 212 changed; this says that
+the "Call the claims hotline" step went from 2 to 4. Pure functions of two
+catalogs: git, files and output formats are elsewhere.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from dataclasses import dataclass, field
+from typing import Callable, Iterable, Literal, Sequence, TypeVar
+
+from .catalog import Catalog
+from .diagnostics import Diagnostic
+from .freshness import freshness
+from .model import Entry, Map, Stage, Step
+
+Kind = Literal["added", "removed", "changed", "renamed", "moved", "reordered"]
+#: The order in which a map's changes are shown, most consequential first.
+SECTIONS = ("Map", "Owners", "Validation", "Stages", "Steps", "Emotions", "Pain points",
+            "Opportunities", "Actions", "Evidence", "Other")
+#: A removed and an added item are one renamed item when at least this similar.
+SIMILAR = 0.6
+#: Errors listed in a comment; the count says how many more there are.
+MAX_ERRORS = 10
+
+X = TypeVar("X")
+
+
+@dataclass(frozen=True)
+class Line:
+    """One change: `subject` was added or removed, or went from `before` to `after`."""
+
+    kind: Kind
+    subject: str
+    before: str = ""
+    after: str = ""
+    #: ↑ or ↓ for emotions and freshness, which are better or worse.
+    trend: str = ""
+
+
+@dataclass
+class MapChange:
+    id: str
+    title: str
+    path: str
+    kind: Literal["added", "removed", "changed"]
+    old_path: str = ""
+    #: For an added map: persona, phase, owner, size and freshness, in a line.
+    summary: str = ""
+    #: Errors in the file at each side: a broken map is not compared field by field.
+    broken: bool = False
+    sections: dict[str, list[Line]] = field(default_factory=dict)
+
+    def add(self, section: str, line: Line) -> None:
+        self.sections.setdefault(section, []).append(line)
+
+    @property
+    def ordered(self) -> list[tuple[str, list[Line]]]:
+        return [(s, self.sections[s]) for s in SECTIONS if s in self.sections]
+
+
+@dataclass(frozen=True)
+class Diff:
+    maps: list[MapChange]
+    #: Personas, teams and touchpoints added, removed or renamed.
+    registry: list[Line]
+    errors_before: int
+    errors_after: int
+    #: The first errors after the change that were not there before.
+    new_errors: list[Diagnostic]
+
+    @property
+    def empty(self) -> bool:
+        return not self.maps and not self.registry and self.errors_before == self.errors_after
+
+    def count(self, kind: str) -> int:
+        return sum(1 for m in self.maps if m.kind == kind)
+
+
+def diff(old: Catalog, new: Catalog) -> Diff:
+    """Every change from `old` to `new`; freshness is judged on `new.today`."""
+    changes: list[MapChange] = []
+    removed = [i for i in old.maps if i not in new.maps]
+    added = [i for i in new.maps if i not in old.maps]
+    renames = dict(_pair(removed, added, lambda a, b: _similarity(old.maps[a], new.maps[b])))
+    for ident in sorted(set(old.maps) | set(new.maps)):
+        if ident in new.maps and ident in old.maps:
+            change = _map_change(old, new, old.maps[ident], new.maps[ident])
+            if change.sections or change.broken:
+                changes.append(change)
+        elif ident in renames:
+            changes.append(_map_change(old, new, old.maps[ident], new.maps[renames[ident]]))
+        elif ident in new.maps and ident not in renames.values():
+            e = new.maps[ident]
+            changes.append(MapChange(ident, e.title, e.path, "added", summary=_summary(new, e), broken=e.data is None))
+        elif ident in old.maps:
+            e = old.maps[ident]
+            changes.append(MapChange(ident, e.title, e.path, "removed"))
+    registry = [*_registry("persona", old.personas, new.personas), *_registry("team", old.teams, new.teams),
+                *_registry("touchpoint", old.touchpoints, new.touchpoints)]
+    order = {"added": 0, "changed": 1, "removed": 2}
+    changes.sort(key=lambda c: (order[c.kind], c.path))
+    # Line and column aside, which edits above an old error shift.
+    before = {(d.path, d.code, d.field, d.message) for d in old.errors}
+    fresh_errors = [d for d in new.errors if (d.path, d.code, d.field, d.message) not in before]
+    return Diff(changes, registry, len(old.errors), len(new.errors), fresh_errors[:MAX_ERRORS])
+
+
+def _summary(catalog: Catalog, e: Entry[Map]) -> str:
+    m = e.data
+    if m is None:
+        return ""
+    steps = sum(len(s.steps) for s in m.stages)
+    f = freshness(m, catalog.today, m.review_every or catalog.policy.review_every, catalog.policy.due_window)
+    persona = catalog.personas[m.persona].title if m.persona in catalog.personas else m.persona
+    return f"{persona} · {m.phase} · owner {m.owner} · {len(m.stages)} stages, {steps} steps · {f.label}"
+
+
+def _similarity(a: Entry[Map], b: Entry[Map]) -> float:
+    if a.data is None or b.data is None:
+        return 1.0 if a.title == b.title else 0.0
+    dump = lambda m: json.dumps(m.model_dump(mode="json"), sort_keys=True)  # noqa: E731
+    return difflib.SequenceMatcher(None, dump(a.data), dump(b.data), autojunk=False).ratio()
+
+
+def _pair(removed: Sequence[X], added: Sequence[X], score: Callable[[X, X], float], threshold: float = SIMILAR) -> list[tuple[X, X]]:
+    """Removed and added items that are one item renamed: best matches first."""
+    if len(removed) * len(added) > 2500:
+        return []  # a wholesale rewrite: report it as removals and additions
+    scored = sorted(((score(r, a), i, j) for i, r in enumerate(removed) for j, a in enumerate(added)), key=lambda s: (-s[0], s[1], s[2]))
+    pairs, used_r, used_a = [], set(), set()
+    for value, i, j in scored:
+        if value >= threshold and i not in used_r and j not in used_a:
+            pairs.append((removed[i], added[j]))
+            used_r.add(i)
+            used_a.add(j)
+    return pairs
+
+
+def _map_change(old: Catalog, new: Catalog, before: Entry[Map], after: Entry[Map]) -> MapChange:
+    change = MapChange(after.id, after.title, after.path, "changed", old_path=before.path if before.path != after.path else "")
+    a, b = before.data, after.data
+    if a is None or b is None:
+        change.broken = True
+        return change
+    _fields(change, a, b)
+    _validation(change, old, new, a, b)
+    _stages(change, a, b)
+    _actions(change, a, b)
+    _evidence(change, a, b)
+    if before.body.strip() != after.body.strip():
+        change.add("Other", Line("changed", "narrative text", "", "edited"))
+    return change
+
+
+def _fields(change: MapChange, a: Map, b: Map) -> None:
+    for name in ("title", "persona", "phase", "parent", "parent_stage", "sponsor"):
+        _value(change, "Map", name.replace("_", " "), getattr(a, name), getattr(b, name))
+    _value(change, "Owners", "map owner", a.owner, b.owner)
+    _items(change, "Owners", "contributor", a.contributors, b.contributors)
+    _items(change, "Other", "gap", a.gaps, b.gaps)
+    _items(change, "Other", "tag", a.tags, b.tags)
+    _items(change, "Other", "win", [w.title for w in a.wins], [w.title for w in b.wins])
+
+
+def _value(change: MapChange, section: str, subject: str, before: object, after: object, trend: str = "") -> None:
+    if before != after:
+        change.add(section, Line("changed", subject, _shown(before), _shown(after), trend))
+
+
+def _shown(value: object) -> str:
+    return "none" if value is None or value == () else ", ".join(value) if isinstance(value, tuple) else str(value)
+
+
+def _items(change: MapChange, section: str, subject: str, before: Iterable[str], after: Iterable[str]) -> None:
+    """Items of a list added or removed, in the order they are written."""
+    old, new = list(before), list(after)
+    for item in new:
+        if item not in old:
+            change.add(section, Line("added", subject, after=item))
+    for item in old:
+        if item not in new:
+            change.add(section, Line("removed", subject, before=item))
+
+
+def _validation(change: MapChange, old: Catalog, new: Catalog, a: Map, b: Map) -> None:
+    date = lambda m: m.validation.last_validated.isoformat() if m.validation else "never"  # noqa: E731
+    _value(change, "Validation", "last validated", date(a), date(b))
+    va, vb = a.validation, b.validation
+    if va and vb:
+        _value(change, "Validation", "method", va.method, vb.method)
+        _value(change, "Validation", "customers", va.customers, vb.customers)
+    _value(change, "Validation", "review every (days)", a.review_every, b.review_every)
+    # Both on the new build date: the question is what this change does to the map.
+    today, policy = new.today, new.policy
+    fa = freshness(a, today, old.policy.review_every, old.policy.due_window)
+    fb = freshness(b, today, policy.review_every, policy.due_window)
+    rank = ("overdue", "unvalidated", "due", "fresh")
+    trend = "↑" if rank.index(fb.state) > rank.index(fa.state) else "↓"
+    _value(change, "Validation", "freshness", fa.state, fb.state, trend)
+
+
+def _stages(change: MapChange, a: Map, b: Map) -> None:
+    by_name = lambda stages: {s.name: s for s in stages}  # noqa: E731
+    old, new = by_name(a.stages), by_name(b.stages)
+    renamed = dict(_pair([n for n in old if n not in new], [n for n in new if n not in old],
+                         lambda x, y: _stage_similarity(old[x], new[y]), 0.5))
+    matched = [(old[n], new[n]) for n in old if n in new] + [(old[x], new[y]) for x, y in renamed.items()]
+    for x, y in renamed.items():
+        change.add("Stages", Line("renamed", "stage", x, y))
+    for name in new:
+        if name not in old and name not in renamed.values():
+            change.add("Stages", Line("added", "stage", after=name))
+    for name in old:
+        if name not in new and name not in renamed:
+            change.add("Stages", Line("removed", "stage", before=name))
+    _order(change, "Stages", "stages", [s.name for s in a.stages], [s.name for s in b.stages], renamed)
+    for s, t in matched:
+        _value(change, "Owners", f"owner of stage {t.name}", s.owner, t.owner)
+        _value(change, "Other", f"goal of stage {t.name}", s.goal, t.goal)
+    _steps(change, matched, a, b)
+
+
+def _stage_similarity(a: Stage, b: Stage) -> float:
+    names_a, names_b = {s.name for s in a.steps}, {s.name for s in b.steps}
+    shared = len(names_a & names_b) / max(len(names_a), len(names_b))
+    return 1.0 if a.goal and a.goal == b.goal else shared
+
+
+def _order(change: MapChange, section: str, subject: str, before: list[str], after: list[str], renamed: dict[str, str]) -> None:
+    """A reordering of the items on both sides (new items and removed ones aside)."""
+    kept = [renamed.get(n, n) for n in before if renamed.get(n, n) in after]
+    now = [n for n in after if n in kept]
+    if kept != now:
+        change.add(section, Line("reordered", subject, " → ".join(kept), " → ".join(now)))
+
+
+def _steps(change: MapChange, matched: list[tuple[Stage, Stage]], a: Map, b: Map) -> None:
+    gone: list[tuple[Stage, Step]] = []
+    fresh: list[tuple[Stage, Step]] = []
+    pairs: list[tuple[Stage, Step, Stage, Step]] = []
+    seen_old = {id(s) for s, _ in matched}
+    seen_new = {id(t) for _, t in matched}
+    for s, t in matched:
+        old, new = {x.name: x for x in s.steps}, {x.name: x for x in t.steps}
+        renamed = dict(_pair([n for n in old if n not in new], [n for n in new if n not in old],
+                             lambda x, y: _step_similarity(old[x], new[y])))
+        for x, y in renamed.items():
+            change.add("Steps", Line("renamed", f"step in {t.name}", x, y))
+        pairs += [(s, old[n], t, new[n]) for n in old if n in new]
+        pairs += [(s, old[x], t, new[y]) for x, y in renamed.items()]
+        gone += [(s, old[n]) for n in old if n not in new and n not in renamed]
+        fresh += [(t, new[n]) for n in new if n not in old and n not in renamed.values()]
+        _order(change, "Steps", f"steps of {t.name}", list(old), list(new), renamed)
+    gone += [(s, x) for s in a.stages if id(s) not in seen_old for x in s.steps]
+    fresh += [(t, x) for t in b.stages if id(t) not in seen_new for x in t.steps]
+    # A step that left one stage for another under the same name has moved.
+    arriving = {y.name: (t, y) for t, y in fresh}
+    for s, x in gone:
+        if x.name in arriving and arriving[x.name][0].name != s.name:
+            t, y = arriving.pop(x.name)
+            change.add("Steps", Line("moved", x.name, s.name, t.name))
+            pairs.append((s, x, t, y))
+        else:
+            change.add("Steps", Line("removed", "step", before=f"{s.name} / {x.name}"))
+    for t, y in arriving.values():
+        change.add("Steps", Line("added", "step", after=f"{t.name} / {y.name} (emotion {y.emotion})"))
+    for s, x, t, y in pairs:
+        _step(change, f"{t.name} / {y.name}", x, y)
+
+
+def _step_similarity(a: Step, b: Step) -> float:
+    fields = [f for f in Step.model_fields if f != "name"]
+    used = [f for f in fields if getattr(a, f) or getattr(b, f)]
+    return sum(getattr(a, f) == getattr(b, f) for f in used) / len(used) if used else 0.0
+
+
+def _step(change: MapChange, where: str, a: Step, b: Step) -> None:
+    _value(change, "Emotions", where, a.emotion, b.emotion, "↑" if b.emotion > a.emotion else "↓")
+    _items(change, "Pain points", where, a.pain_points, b.pain_points)
+    _items(change, "Opportunities", where, a.opportunities, b.opportunities)
+    _value(change, "Owners", f"owner of step {where}", a.owner, b.owner)
+    _items(change, "Other", f"touchpoint of {where}", a.touchpoints, b.touchpoints)
+    _items(change, "Evidence", f"source cited by {where}", a.evidence, b.evidence)
+    edited = [f for f in ("actions", "thoughts", "feelings") if getattr(a, f) != getattr(b, f)]
+    if edited:
+        change.add("Other", Line("changed", where, "", "edited " + ", ".join(edited)))
+
+
+def _actions(change: MapChange, a: Map, b: Map) -> None:
+    old, new = {x.title: x for x in a.actions}, {x.title: x for x in b.actions}
+    for title, x in new.items():
+        if title not in old:
+            change.add("Actions", Line("added", title, after=f"{x.status}, owner {x.owner}, effort {x.effort}, impact {x.impact}"))
+    for title in old:
+        if title not in new:
+            change.add("Actions", Line("removed", title))
+    for title, x in old.items():
+        if title in new:
+            y = new[title]
+            _value(change, "Actions", f"status of {title}", x.status, y.status)
+            _value(change, "Owners", f"owner of action {title}", x.owner, y.owner)
+            _value(change, "Actions", f"due date of {title}", x.due, y.due)
+
+
+def _evidence(change: MapChange, a: Map, b: Map) -> None:
+    _items(change, "Evidence", "source", [s.title for s in a.sources], [s.title for s in b.sources])
+
+
+def _registry(kind: str, old: dict[str, Entry], new: dict[str, Entry]) -> Iterable[Line]:
+    for ident in sorted(set(old) | set(new)):
+        if ident not in old:
+            yield Line("added", kind, after=f"{new[ident].title} ({ident})")
+        elif ident not in new:
+            yield Line("removed", kind, before=f"{old[ident].title} ({ident})")
+        elif old[ident].title != new[ident].title:
+            yield Line("renamed", f"{kind} {ident}", old[ident].title, new[ident].title)
+
