@@ -239,34 +239,34 @@ def _order(change: MapChange, section: str, subject: str, before: list[str], aft
 
 
 def _steps(change: MapChange, matched: list[tuple[Stage, Stage]], a: Map, b: Map) -> None:
-    gone: list[tuple[Stage, Step]] = []
-    fresh: list[tuple[Stage, Step]] = []
+    """Steps are the same step by name first (so a step that changed stage
+    has moved), then, among the rest of a stage, by similar content (renamed)."""
     pairs: list[tuple[Stage, Step, Stage, Step]] = []
-    seen_old = {id(s) for s, _ in matched}
-    seen_new = {id(t) for _, t in matched}
+    gone = {(s.name, x.name): (s, x) for s in a.stages for x in s.steps}
+    fresh = {(t.name, y.name): (t, y) for t in b.stages for y in t.steps}
     for s, t in matched:
-        old, new = {x.name: x for x in s.steps}, {x.name: x for x in t.steps}
-        renamed = dict(_pair([n for n in old if n not in new], [n for n in new if n not in old],
-                             lambda x, y: _step_similarity(old[x], new[y])))
-        for x, y in renamed.items():
-            change.add("Steps", Line("renamed", f"step in {t.name}", x, y))
-        pairs += [(s, old[n], t, new[n]) for n in old if n in new]
-        pairs += [(s, old[x], t, new[y]) for x, y in renamed.items()]
-        gone += [(s, old[n]) for n in old if n not in new and n not in renamed]
-        fresh += [(t, new[n]) for n in new if n not in old and n not in renamed.values()]
-        _order(change, "Steps", f"steps of {t.name}", list(old), list(new), renamed)
-    gone += [(s, x) for s in a.stages if id(s) not in seen_old for x in s.steps]
-    fresh += [(t, x) for t in b.stages if id(t) not in seen_new for x in t.steps]
-    # A step that left one stage for another under the same name has moved.
-    arriving = {y.name: (t, y) for t, y in fresh}
-    for s, x in gone:
-        if x.name in arriving and arriving[x.name][0].name != s.name:
-            t, y = arriving.pop(x.name)
+        for x in s.steps:
+            if (t.name, x.name) in fresh:
+                pairs.append((s, x, *fresh.pop((t.name, x.name))))
+                del gone[(s.name, x.name)]
+    arriving = {y.name: key for key, (_, y) in fresh.items()}
+    for key, (s, x) in list(gone.items()):
+        if x.name in arriving:
+            t, y = fresh.pop(arriving.pop(x.name))
+            del gone[key]
             change.add("Steps", Line("moved", x.name, s.name, t.name))
             pairs.append((s, x, t, y))
-        else:
-            change.add("Steps", Line("removed", "step", before=f"{s.name} / {x.name}"))
-    for t, y in arriving.values():
+    for s, t in matched:
+        old = [x.name for x in s.steps if (s.name, x.name) in gone]
+        new = [y.name for y in t.steps if (t.name, y.name) in fresh]
+        renamed = dict(_pair(old, new, lambda x, y: _step_similarity(gone[(s.name, x)][1], fresh[(t.name, y)][1])))
+        for x, y in renamed.items():
+            change.add("Steps", Line("renamed", f"step in {t.name}", x, y))
+            pairs.append((*gone.pop((s.name, x)), *fresh.pop((t.name, y))))
+        _order(change, "Steps", f"steps of {t.name}", [x.name for x in s.steps], [y.name for y in t.steps], renamed)
+    for s, x in gone.values():
+        change.add("Steps", Line("removed", "step", before=f"{s.name} / {x.name}"))
+    for t, y in fresh.values():
         change.add("Steps", Line("added", "step", after=f"{t.name} / {y.name} (emotion {y.emotion})"))
     for s, x, t, y in pairs:
         _step(change, f"{t.name} / {y.name}", x, y)
