@@ -119,6 +119,8 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
             page.meta["title"], markdown = self.pages[src]
         if src in self.generated:
             page.edit_url = None
+            if "\n## " not in markdown:  # a single table: give it the table of contents' width
+                page.meta.setdefault("hide", ["toc"])
         _escape_meta(page.meta)
         return markdown
 

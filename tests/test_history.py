@@ -36,7 +36,9 @@ def test_map_pages_show_the_last_commit_apart_from_validation(tmp_path: Path) ->
     dashboard = site.article("insights/freshness/")
     header = [th.get_text() for th in dashboard.select("thead th")]
     row = next(tr for tr in dashboard.select("tbody tr") if "first home-insurance claim" in tr.get_text())
-    assert row.select("td")[header.index("Last edited")].get_text() == "2026-11-12 by Dana Ruiz"
+    cell = row.select("td")[header.index("Last edited")]
+    assert cell.get_text() == "2026-11-12"
+    assert cell.select_one(".js-edited")["title"].startswith("Dana Ruiz: Date of the last commit")
 
 
 def test_uncommitted_edits_and_no_git_fall_back_to_the_file(tmp_path: Path, project: SiteProject) -> None:
