@@ -1,8 +1,8 @@
 """Benchmark journeysite against a plain mkdocs-material build of the same maps.
 
 For each N it writes a synthetic knowledge base (bench/synthetic.py) and, from
-it, the same map, persona and team pages as plain Markdown (exactly what
-journeysite renders, so both builds convert the same text). Then, alternating
+it, the same map, persona and team pages as a person would write them in
+plain Markdown (bench/handwritten.py). Then, alternating
 and several times each, it builds (a) the knowledge base with journeysite and
 (b) the plain pages with mkdocs-material, default and with navigation.prune,
 and reports median wall time, peak memory and ratios. It also measures the
@@ -27,11 +27,14 @@ import sys
 import time
 from pathlib import Path
 
+import handwritten
 import synthetic
 
 REPO = Path(__file__).resolve().parent.parent
 TODAY = "2026-11-23"
-ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+#: Compiled bytecode is kept, as in a normal install: otherwise every run
+#: recompiles MkDocs, Material and pydantic, which measures the compiler.
+ENV = {**{k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}, "NO_MKDOCS_2_WARNING": "1"}
 MERMAID_FENCE = """markdown_extensions:
   - admonition
   - attr_list
@@ -84,8 +87,6 @@ validation:
 
 def prepare(work: Path, n: int) -> tuple[Path, Path]:
     from journeysite.catalog import build
-    from journeysite.indexes import Insights
-    from journeysite.views import entry_pages
 
     kb, plain = work / f"n{n}" / "journeysite", work / f"n{n}" / "plain"
     shutil.rmtree(work / f"n{n}", ignore_errors=True)
@@ -93,10 +94,13 @@ def prepare(work: Path, n: int) -> tuple[Path, Path]:
     (kb / "mkdocs.yml").write_text(journeysite_config(REPO / "theme"))
     catalog = build(kb / "content", dt.date.fromisoformat(TODAY))
     assert not catalog.errors, catalog.errors[:3]
-    for path, (title, markdown) in entry_pages(Insights(catalog)).items():
+    pages = {e.path: handwritten.map_page(catalog, e) for e in catalog.maps.values()}
+    pages.update((e.path, handwritten.persona_page(e)) for e in catalog.personas.values())
+    pages.update((e.path, handwritten.team_page(e)) for e in catalog.teams.values())
+    for path, markdown in pages.items():
         target = plain / "docs" / path
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(f"---\ntitle: {json.dumps(title)}\n---\n{markdown}")
+        target.write_text(markdown)
     (plain / "docs" / "index.md").write_text("# Synthetic knowledge base\n")
     (plain / "default.yml").write_text(plain_config(prune=False))
     (plain / "prune.yml").write_text(plain_config(prune=True))

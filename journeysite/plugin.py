@@ -56,7 +56,7 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
             self.today = build_date(fixed)
         except ProjectError as exc:
             raise PluginError(str(exc)) from exc
-        self.paths = Paths(layout)
+        self.paths = Paths(layout, directory_urls=config.use_directory_urls)
         try:
             self.mermaid = installed_script()
         except MermaidMissing as exc:

@@ -103,3 +103,31 @@ def link(page: str, target: str, label: object, anchor: str = "") -> Markup:
     """A Markdown link from `page` with an escaped label and a relative `.md` target."""
     href = relative(target, page) + (f"#{anchor}" if anchor else "")
     return Markup(f"[{text(label)}]({escape(href)})")
+
+
+def page_url(src: str, directory_urls: bool) -> str:
+    """The URL of the page made from the Markdown file `src`, as MkDocs places
+    it: `maps/x.md` is `maps/x/` and `maps/index.md` is `maps/`, or with
+    directory URLs off, `maps/x.html` and `maps/index.html`."""
+    stem = src[:-3] if src.endswith(".md") else src
+    folder, _, name = stem.rpartition("/")
+    if not directory_urls:
+        return f"{stem}.html"
+    if name == "index":
+        return f"{folder}/" if folder else ""
+    return f"{stem}/"
+
+
+@functools.lru_cache(maxsize=65536)
+def href(target: str, page: str, directory_urls: bool) -> str:
+    """The relative URL from the page of `page` to the page of `target`."""
+    here, there = page_url(page, directory_urls), page_url(target, directory_urls)
+    base = here.rstrip("/") if here.endswith("/") else posixpath.dirname(here)
+    path = posixpath.relpath(there.rstrip("/") or ".", base or ".")
+    return path + "/" if there.endswith("/") or there == "" else path
+
+
+def html_link(page: str, target: str, label: object, directory_urls: bool, anchor: str = "") -> Markup:
+    """An HTML link for raw HTML blocks, which Markdown (and its link rewriting) leaves alone."""
+    url = href(target, page, directory_urls) + (f"#{anchor}" if anchor else "")
+    return Markup('<a href="{}">{}</a>').format(url, text(label))

@@ -21,7 +21,7 @@ from .loader import Layout
 from .mermaid import journey
 from .metrics import evidence_coverage, lowest_moments, percent, stage_emotions
 from .model import PHASES, STATUSES, Entry, Map
-from .render import link, render, text
+from .render import html_link, link, render, text
 
 EMOTIONS = {1: "very negative", 2: "negative", 3: "neutral", 4: "positive", 5: "very positive"}
 FRESHNESS = {
@@ -43,6 +43,8 @@ class Paths:
     """Where the generated pages live, relative to the docs folder."""
 
     layout: Layout = Layout()
+    #: How the site engine turns `maps/x.md` into a URL (`maps/x/` or `maps/x.html`).
+    directory_urls: bool = True
 
     @property
     def maps_index(self) -> str:
@@ -77,17 +79,24 @@ class Generated:
 
 class Refs:
     """References from one page to the knowledge base's entries: links, or
-    plain text when the target does not exist (its error is reported elsewhere)."""
+    plain text when the target does not exist (its error is reported elsewhere).
 
-    def __init__(self, catalog: Catalog, paths: Paths, page: str) -> None:
-        self.catalog, self.paths, self.page = catalog, paths, page
+    Markdown links by default, so the site engine validates them; HTML links
+    (`html=True`) inside the large tables that templates write as raw HTML,
+    which Markdown would spend most of a build parsing cell by cell.
+    """
+
+    def __init__(self, catalog: Catalog, paths: Paths, page: str, html: bool = False) -> None:
+        self.catalog, self.paths, self.page, self.html = catalog, paths, page, html
 
     def to(self, target: str, label: object, anchor: str = "") -> Markup:
+        if self.html:
+            return html_link(self.page, target, label, self.paths.directory_urls, anchor)
         return link(self.page, target, label, anchor)
 
     def _entry(self, entries: dict[str, Entry[Any]], ident: str) -> Markup:
         entry = entries.get(ident)
-        return link(self.page, entry.path, entry.title) if entry else text(ident)
+        return self.to(entry.path, entry.title) if entry else text(ident)
 
     def team(self, ident: str) -> Markup:
         return self._entry(self.catalog.teams, ident)
@@ -97,11 +106,11 @@ class Refs:
 
     def map(self, ident: str, anchor: str = "") -> Markup:
         entry = self.catalog.maps.get(ident)
-        return link(self.page, entry.path, entry.title, anchor) if entry else text(ident)
+        return self.to(entry.path, entry.title, anchor) if entry else text(ident)
 
     def map_stage(self, ident: str, stage: str, anchor: str) -> Markup:
         entry = self.catalog.maps[ident]
-        return link(self.page, entry.path, stage, anchor)
+        return self.to(entry.path, stage, anchor)
 
     def contact(self, team: str) -> Markup:
         entry = self.catalog.teams.get(team)
@@ -109,12 +118,12 @@ class Refs:
 
     def touchpoint(self, ident: str) -> Markup:
         entry = self.catalog.touchpoints.get(ident)
-        return link(self.page, self.paths.touchpoint(ident), entry.title) if entry else text(ident)
+        return self.to(self.paths.touchpoint(ident), entry.title) if entry else text(ident)
 
 
 def _page(template: str, catalog: Catalog, paths: Paths, path: str, **context: Any) -> str:
     return render(
-        template, path, catalog=catalog, paths=paths, refs=Refs(catalog, paths, path),
+        template, path, catalog=catalog, paths=paths, refs=Refs(catalog, paths, path), hrefs=Refs(catalog, paths, path, html=True),
         emotions=EMOTIONS, freshness_badges=FRESHNESS, edit_sources=EDIT_SOURCES, phases=PHASES, **context,
     )
 
