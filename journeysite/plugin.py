@@ -1,13 +1,15 @@
 """MkDocs glue: load the catalog with the files, render pages from views.
 
 Per-build state is reset in `on_config`, because MkDocs keeps one plugin
-object across `mkdocs serve` rebuilds. Kept between builds, both keyed by
-content: the parse cache and, for `--dirty`, the Markdown of the last build.
+object across `mkdocs serve` rebuilds. Kept between builds, all keyed by
+content: the parse cache and, for `--dirty`, the Markdown of the last build
+and the generated pages as files.
 """
 
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +42,8 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
         self.cache = ParseCache()
         self.rendered_before: dict[str, tuple[str, str]] = {}
         self.dirty = False
+        #: Generated pages as files, for `--dirty` (see `_scratch_file`).
+        self.scratch: tempfile.TemporaryDirectory[str] | None = None
         self._reset()
 
     def _reset(self) -> None:
@@ -94,9 +98,26 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
             self._mark_changed(files)
         files.append(File.generated(config, SITE_PATH, abs_src_path=str(self.mermaid)))
         for page in generated:
-            files.append(File.generated(config, page.path, content=page.content))
+            if self.dirty:
+                files.append(File.generated(config, page.path, abs_src_path=str(self._scratch_file(page.path, page.content))))
+            else:
+                files.append(File.generated(config, page.path, content=page.content))
             self.generated.add(page.path)
         return files
+
+    def _scratch_file(self, path: str, content: str) -> Path:
+        """Under `--dirty`, MkDocs counts a page with content in memory as
+        changed on every rebuild. A generated page is written to a scratch
+        file instead, rewritten only when its content changes, so its age
+        tells MkDocs whether to render it again."""
+        if self.scratch is None:
+            self.scratch = tempfile.TemporaryDirectory(prefix="journeysite-")
+        file = Path(self.scratch.name, path)
+        data = content.encode("utf-8")
+        if not file.is_file() or file.read_bytes() != data:
+            file.parent.mkdir(parents=True, exist_ok=True)
+            file.write_bytes(data)
+        return file
 
     def _mark_changed(self, files: Files) -> None:
         """Under `--dirty`, MkDocs re-renders only files newer than their output.

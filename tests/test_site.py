@@ -323,6 +323,9 @@ def test_dirty_rebuild_updates_every_page_that_depends_on_an_edited_map(project:
     site = Site(Path(config.site_dir))
     untouched = site.root / "maps/buy-first-home-insurance/index.html"
     before = untouched.stat().st_mtime_ns
+    # A generated page that does not show the edited map (the hotline is not in it).
+    untouched_generated = site.root / "touchpoints/claims-hotline/index.html"
+    before_generated = untouched_generated.stat().st_mtime_ns
 
     project.kb.edit("maps/repair-booking.md", "title: Book a repair with a network repairer", "title: Book a repair online")
     project.kb.edit("maps/repair-booking.md", "emotion: 1", "emotion: 4")
@@ -334,6 +337,7 @@ def test_dirty_rebuild_updates_every_page_that_depends_on_an_edited_map(project:
     waits = [tr for tr in site.article("touchpoints/repairer-booking/").select("tbody tr") if "Wait for the call" in tr.get_text()]
     assert "4 · positive" in waits[0].get_text()
     assert untouched.stat().st_mtime_ns == before  # a page that does not depend on the edit is not rebuilt
+    assert untouched_generated.stat().st_mtime_ns == before_generated
 
 
 def test_team_page_facts(example_site: Site) -> None:
