@@ -9,6 +9,8 @@ and the generated pages as files.
 from __future__ import annotations
 
 import os
+import re
+import secrets
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -32,6 +34,9 @@ from .vendor import SITE_PATH, MermaidMissing, installed_script
 from .views import Paths, entry_pages, generated_pages
 
 log = get_plugin_logger(__name__)
+#: The large tables our templates write as raw HTML (user text in them is
+#: escaped, so no author can write a line that ends one early).
+RAW_TABLE = re.compile(r"^<table>\n.*?\n</table>$", re.M | re.S)
 #: Diagnostics of files whose bytes MkDocs must not read itself.
 UNREADABLE = ("JS100", "JS101")
 
@@ -52,6 +57,10 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
         self.generated: set[str] = set()
         #: Map, persona, team and touchpoint pages: what `nav_entries: false` hides.
         self.entries: set[str] = set()
+        #: Tables set aside from each page's Markdown (see `_set_aside`), and
+        #: a marker no author can guess, so a comment in a page cannot pull them in.
+        self.tables: dict[str, list[str]] = {}
+        self.nonce = secrets.token_hex(8)
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self._reset()
@@ -143,7 +152,29 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
             if "\n## " not in markdown:  # a single table: give it the table of contents' width
                 page.meta.setdefault("hide", ["toc"])
         _escape_meta(page.meta)
+        if src in self.pages or src in self.generated:
+            markdown = self._set_aside(src, markdown)
         return markdown
+
+    def _set_aside(self, src: str, markdown: str) -> str:
+        """Python-Markdown parses raw HTML tag by tag (most of a large build):
+        our finished tables skip it, as comments put back in `on_page_content`."""
+        tables: list[str] = []
+
+        def hold(match: re.Match[str]) -> str:
+            tables.append(match.group())
+            return f"<!--journeysite:{self.nonce}:{len(tables) - 1}-->"
+
+        markdown = RAW_TABLE.sub(hold, markdown)
+        self.tables[src] = tables
+        return markdown
+
+    def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+        tables = self.tables.pop(page.file.src_uri, None)
+        if tables:
+            marker = re.compile(rf"<!--journeysite:{self.nonce}:(\d+)-->")
+            html = marker.sub(lambda m: tables[int(m.group(1))], html)
+        return html
 
 
 def _without(items: list[Any], sources: set[str]) -> list[Any]:

@@ -130,4 +130,4 @@ def href(target: str, page: str, directory_urls: bool) -> str:
 def html_link(page: str, target: str, label: object, directory_urls: bool, anchor: str = "") -> Markup:
     """An HTML link for raw HTML blocks, which Markdown (and its link rewriting) leaves alone."""
     url = href(target, page, directory_urls) + (f"#{anchor}" if anchor else "")
-    return Markup('<a href="{}">{}</a>').format(url, text(label))
+    return Markup(f'<a href="{escape(url)}">{text(label)}</a>')
