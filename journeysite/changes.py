@@ -14,7 +14,8 @@ from typing import Callable, Iterable, Literal, Sequence, TypeVar
 
 from .catalog import Catalog
 from .diagnostics import Diagnostic
-from .freshness import freshness
+from .freshness import URGENCY, freshness
+from .indexes import map_freshness
 from .model import Entry, Map, Stage, Step
 
 Kind = Literal["added", "removed", "changed", "renamed", "moved", "reordered"]
@@ -86,19 +87,15 @@ def diff(old: Catalog, new: Catalog) -> Diff:
     removed = [i for i in old.maps if i not in new.maps]
     added = [i for i in new.maps if i not in old.maps]
     renames = dict(_pair(removed, added, lambda a, b: _similarity(old.maps[a], new.maps[b])))
-    for ident in sorted(set(old.maps) | set(new.maps)):
-        if ident in new.maps and ident in old.maps:
-            change = _map_change(old, new, old.maps[ident], new.maps[ident])
-            if change.sections or change.broken:
-                changes.append(change)
-        elif ident in renames:
-            changes.append(_map_change(old, new, old.maps[ident], new.maps[renames[ident]]))
-        elif ident in new.maps and ident not in renames.values():
-            e = new.maps[ident]
-            changes.append(MapChange(ident, e.title, e.path, "added", summary=_summary(new, e), broken=e.data is None))
-        elif ident in old.maps:
-            e = old.maps[ident]
-            changes.append(MapChange(ident, e.title, e.path, "removed"))
+    for ident in old.maps.keys() & new.maps.keys():
+        change = _map_change(old, new, old.maps[ident], new.maps[ident])
+        if change.sections or change.broken:
+            changes.append(change)
+    changes += [_map_change(old, new, old.maps[a], new.maps[b]) for a, b in renames.items()]
+    renamed_to = set(renames.values())
+    changes += [MapChange(i, e.title, e.path, "added", summary=_summary(new, e), broken=e.data is None)
+                for i in added if i not in renamed_to for e in [new.maps[i]]]
+    changes += [MapChange(i, old.maps[i].title, old.maps[i].path, "removed") for i in removed if i not in renames]
     registry = [*_registry("persona", old.personas, new.personas), *_registry("team", old.teams, new.teams),
                 *_registry("touchpoint", old.touchpoints, new.touchpoints)]
     order = {"added": 0, "changed": 1, "removed": 2}
@@ -114,7 +111,7 @@ def _summary(catalog: Catalog, e: Entry[Map]) -> str:
     if m is None:
         return ""
     steps = sum(len(s.steps) for s in m.stages)
-    f = freshness(m, catalog.today, m.review_every or catalog.policy.review_every, catalog.policy.due_window)
+    f = map_freshness(catalog, m)
     persona = catalog.personas[m.persona].title if m.persona in catalog.personas else m.persona
     return f"{persona} · {m.phase} · owner {m.owner} · {len(m.stages)} stages, {steps} steps · {f.label}"
 
@@ -198,8 +195,7 @@ def _validation(change: MapChange, old: Catalog, new: Catalog, a: Map, b: Map) -
     today, policy = new.today, new.policy
     fa = freshness(a, today, old.policy.review_every, old.policy.due_window)
     fb = freshness(b, today, policy.review_every, policy.due_window)
-    rank = ("overdue", "unvalidated", "due", "fresh")
-    trend = "↑" if rank.index(fb.state) > rank.index(fa.state) else "↓"
+    trend = "↑" if URGENCY.index(fb.state) > URGENCY.index(fa.state) else "↓"
     _value(change, "Validation", "freshness", fa.state, fb.state, trend)
 
 

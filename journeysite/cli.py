@@ -11,7 +11,7 @@ import tempfile
 from pathlib import Path
 
 from . import __version__
-from .catalog import Catalog, build
+from .catalog import Catalog
 from .changes import diff
 from .diagnostics import Severity, count, to_github, to_json
 from .project import ProjectError, build_date, find_project
@@ -70,7 +70,7 @@ def _mermaid(args: argparse.Namespace) -> int:
 def _check(args: argparse.Namespace) -> int:
     project = find_project(Path(args.path))
     today = build_date(args.today or project.today)
-    catalog = build(project.content, today, project.policy, project.layout)
+    catalog = project.catalog(today)
     root = _shown(project.content)
     diagnostics = catalog.diagnostics
     errors, warnings = count(diagnostics, Severity.ERROR), count(diagnostics, Severity.WARNING)
@@ -101,7 +101,7 @@ def _diff(args: argparse.Namespace) -> int:
 def _new(args: argparse.Namespace) -> int:
     project = find_project(args.project)
     today = build_date(project.today)
-    catalog = build(project.content, today, project.policy, project.layout)
+    catalog = project.catalog(today)
     path = target(args.kind, args.id, project.content, project.layout, catalog)
     required = KINDS[args.kind]
     allowed = {f.name for f in required} | set(OPTIONAL[args.kind])
@@ -124,7 +124,7 @@ def _new(args: argparse.Namespace) -> int:
     with path.open("x", encoding="utf-8") as out:  # "x": never overwrite, even in a race
         out.write(skeleton(args.kind, values, today))
     rel = path.relative_to(project.content).as_posix()
-    after = build(project.content, today, project.policy, project.layout)
+    after = project.catalog(today)
     for d in after.problems(rel):
         print(d.format(_shown(project.content)))
     print(f"wrote {_shown(path)}: fill it in, preview it with `mkdocs serve`, then open a pull request")

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Literal
 
-from .gitrepo import GitError, last_commits, toplevel, uncommitted
+from .gitrepo import GitError, last_commits, uncommitted
 
 Source = Literal["git", "working copy", "file"]
 
@@ -32,17 +32,12 @@ def last_edited(folder: Path, paths: Iterable[str], today: dt.date) -> dict[str,
     so a build pinned with SOURCE_DATE_EPOCH stays reproducible.
     """
     wanted = list(paths)
-    edits: dict[str, Edit] = {}
-    if toplevel(folder) is not None:
-        try:
-            changed = uncommitted(folder)
-            commits = last_commits(folder, [p for p in wanted if p not in changed])
-        except GitError:
-            changed, commits = set(), {}
-        for path, commit in commits.items():
-            edits[path] = Edit(min(commit.date, today), commit.author, "git")
-    else:
-        changed = set()
+    try:
+        changed = uncommitted(folder)  # fails outside a repository, or without git
+        commits = last_commits(folder, [p for p in wanted if p not in changed])
+    except GitError:
+        changed, commits = set(), {}
+    edits = {path: Edit(min(c.date, today), c.author, "git") for path, c in commits.items()}
     for path in wanted:
         if path not in edits:
             edits.update(_from_file(folder, path, today, "working copy" if path in changed else "file"))

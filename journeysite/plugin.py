@@ -61,6 +61,7 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
         #: a marker no author can guess, so a comment in a page cannot pull them in.
         self.tables: dict[str, list[str]] = {}
         self.nonce = secrets.token_hex(8)
+        self.marker = re.compile(rf"<!--journeysite:{self.nonce}:(\d+)-->")
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self._reset()
@@ -172,8 +173,7 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
     def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
         tables = self.tables.pop(page.file.src_uri, None)
         if tables:
-            marker = re.compile(rf"<!--journeysite:{self.nonce}:(\d+)-->")
-            html = marker.sub(lambda m: tables[int(m.group(1))], html)
+            html = self.marker.sub(lambda m: tables[int(m.group(1))], html)
         return html
 
 

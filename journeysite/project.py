@@ -15,7 +15,7 @@ from typing import Any, Mapping
 
 import yaml
 
-from .catalog import Policy
+from .catalog import Catalog, Policy, build
 from .loader import Layout
 
 
@@ -33,6 +33,10 @@ class Project:
     policy: Policy
     layout: Layout
     today: dt.date | None = None
+
+    def catalog(self, today: dt.date) -> Catalog:
+        """The knowledge base, read with this project's policy and layout."""
+        return build(self.content, today, self.policy, self.layout)
 
 
 def build_date(fixed: dt.date | None, environ: Mapping[str, str] = os.environ) -> dt.date:

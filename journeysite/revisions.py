@@ -49,13 +49,13 @@ class Repository:
     def working_tree(self, today: dt.date) -> Side:
         project = find_project(self.top / self.project)
         content = project.content.resolve().relative_to(self.top.resolve()).as_posix()
-        return Side("working tree", None, build(project.content, today, project.policy, project.layout), content)
+        return Side("working tree", None, project.catalog(today), content)
 
     def at(self, rev: str, scratch: Path, today: dt.date) -> Side:
         """The knowledge base at `rev`, exported below `scratch`; empty if it did not exist."""
         commit = commit_of(self.top, rev)
         dest = scratch / commit
-        content = posixpath.normpath(self.project)
+        content = self.project
         if self.is_config:
             raw = read_blob(self.top, commit, self.project)
             if raw is None:
@@ -69,4 +69,4 @@ class Repository:
         export(self.top, commit, content, dest)
         (dest / content).mkdir(parents=True, exist_ok=True)
         project = find_project(dest / self.project)
-        return Side(rev, commit, build(project.content, today, project.policy, project.layout), content)
+        return Side(rev, commit, project.catalog(today), content)
