@@ -18,7 +18,7 @@ from typing import Any
 from markupsafe import Markup, escape
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
@@ -37,8 +37,8 @@ log = get_plugin_logger(__name__)
 #: The large tables our templates write as raw HTML (user text in them is
 #: escaped, so no author can write a line that ends one early).
 RAW_TABLE = re.compile(r"^<table>\n.*?\n</table>$", re.M | re.S)
-#: Diagnostics of files whose bytes MkDocs must not read itself.
-UNREADABLE = ("JS100", "JS101")
+#: A tag in our escaped HTML (a `>` in an attribute is escaped too).
+TAG = re.compile(r"<[^>]+>")
 
 
 class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
@@ -60,6 +60,10 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
         #: Tables set aside from each page's Markdown (see `_set_aside`), and
         #: a marker no author can guess, so a comment in a page cannot pull them in.
         self.tables: dict[str, list[str]] = {}
+        #: (table, its text for search) of the page being indexed.
+        self.swaps: dict[str, list[tuple[str, str]]] = {}
+        #: Map tags, for Material's tags plugin (see `on_page_read_source`).
+        self.tags: dict[str, list[str]] = {}
         self.nonce = secrets.token_hex(8)
         self.marker = re.compile(rf"<!--journeysite:{self.nonce}:(\d+)-->")
 
@@ -99,11 +103,7 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
             self.pages = entry_pages(insights, self.paths, edits)
             generated = generated_pages(insights, self.paths, skip={f.src_uri for f in files}, edits=edits)
         self.entries = set(self.pages) | {self.paths.touchpoint(tid) for tid in catalog.touchpoints}
-        # MkDocs would crash decoding a non-UTF-8 file: give it the page instead.
-        unreadable = {d.path for d in catalog.diagnostics if d.code in UNREADABLE}
-        for file in files.documentation_pages():
-            if file.src_uri in unreadable and file.src_uri in self.pages:
-                file.content_string = self.pages[file.src_uri][1]
+        self.tags = {e.path: list(e.data.tags) for e in catalog.maps.values() if e.data is not None and e.data.tags}
         if self.dirty:
             self._mark_changed(files)
         files.append(File.generated(config, SITE_PATH, abs_src_path=str(self.mermaid)))
@@ -133,10 +133,11 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
         """Under `--dirty`, MkDocs re-renders only files newer than their output.
         A team page changes when a map it owns does: so every entry page whose
         Markdown differs from the last build is marked changed (a file with
-        content in memory counts as modified)."""
+        content in memory counts as modified; its source comes from
+        `on_page_read_source`, so the content itself is never read)."""
         for file in files.documentation_pages():
             if file.src_uri in self.pages and self.pages[file.src_uri] != self.rendered_before.get(file.src_uri):
-                file.content_string = file.content_string
+                file.content_string = ""
         self.rendered_before = dict(self.pages)
 
     def on_nav(self, nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
@@ -144,10 +145,20 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
             nav.items = _without(nav.items, self.entries)
         return nav
 
+    def on_page_read_source(self, page: Page, config: MkDocsConfig) -> str | None:
+        """An entry page's source is the page we rendered from its front
+        matter: MkDocs would parse every file's YAML a second time (and could
+        not decode a file that is not UTF-8). The blank first line tells
+        MkDocs there is no metadata."""
+        rendered = self.pages.get(page.file.src_uri)
+        return None if rendered is None else "\n" + rendered[1]
+
     def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
         src = page.file.src_uri
         if src in self.pages:
             page.meta["title"], markdown = self.pages[src]
+            if src in self.tags:  # for Material's tags plugin, which runs later
+                page.meta["tags"] = self.tags[src]
         if src in self.generated:
             page.edit_url = None
             if "\n## " not in markdown:  # a single table: give it the table of contents' width
@@ -171,10 +182,31 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
         return markdown
 
     def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
-        tables = self.tables.pop(page.file.src_uri, None)
+        tables = self.tables.get(page.file.src_uri)
         if tables:
             html = self.marker.sub(lambda m: tables[int(m.group(1))], html)
         return html
+
+    @event_priority(100)
+    def _tables_as_text(self, context: Any, page: Page, config: MkDocsConfig, nav: Navigation) -> Any:
+        """Material's search reads `page.content` in this event, tag by tag
+        (a third of a large build): it gets our tables as their text, one
+        paragraph each, which also keeps words of adjacent cells apart."""
+        swaps = self.swaps[page.file.src_uri] = []
+        for i, table in enumerate(self.tables.get(page.file.src_uri, ())):
+            text = f"<!--journeysite:{self.nonce}:text:{i}--><p>{' '.join(TAG.sub(' ', table).split())}</p>"
+            page.content = page.content.replace(table, text, 1)
+            swaps.append((table, text))
+        return context
+
+    @event_priority(-100)
+    def _tables_back(self, context: Any, page: Page, config: MkDocsConfig, nav: Navigation) -> Any:
+        self.tables.pop(page.file.src_uri, None)
+        for table, text in self.swaps.pop(page.file.src_uri, ()):
+            page.content = page.content.replace(text, table, 1)
+        return context
+
+    on_page_context = CombinedEvent(_tables_as_text, _tables_back)
 
 
 def _without(items: list[Any], sources: set[str]) -> list[Any]:

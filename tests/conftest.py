@@ -70,6 +70,7 @@ class SiteProject:
         from mkdocs.config import load_config
 
         config = load_config(str(self.root / "mkdocs.yml"), strict=strict)
+        config.plugins.on_startup(command="build", dirty=False)  # as `mkdocs build` does
         build(config)
         return Site(Path(config.site_dir))
 

@@ -121,6 +121,20 @@ def test_map_page_grid_ownership_evidence_plan(example_site: Site) -> None:
     assert wins.startswith("2026-09-18 · Closing letter now explains what the claim means at renewal")
 
 
+
+def test_search_index_holds_the_tables_as_words(example_site: Site) -> None:
+    """Search reads our raw tables as text: every cell's words, apart, in the
+    section of their stage; the page itself still has the tables."""
+    index = json.loads((example_site.root / "search/search_index.json").read_text())
+    sections = {d["location"]: d["text"] for d in index["docs"]}
+    stage = sections[CLAIM + "#stage-1"]
+    assert "22-minute average wait on Mondays Has to repeat the policy number twice" in stage
+    assert "Discover the damage Call the claims hotline Get a claim number Emotion 1 · very negative" in stage
+    assert "Claims hotline" in stage and "<table>" not in stage and "journeysite:" not in stage
+    assert "Step Repair the home / Book a repairer Partner network partners@larkspur.example" in sections[CLAIM + "#ownership"]
+    page = (example_site.root / CLAIM / "index.html").read_text()
+    assert "journeysite:" not in page and page.count("<table>") >= 6
+
 def test_map_page_links_to_its_source_for_editing(example_site: Site) -> None:
     (edit,) = example_site.html(CLAIM).select("article a.md-content__button")
     assert edit["href"] == "https://git.larkspur.example/cx/journeys/-/edit/main/content/maps/first-home-claim.md"
