@@ -2,8 +2,8 @@
 
 Per-build state is reset in `on_config`, because MkDocs keeps one plugin
 object across `mkdocs serve` rebuilds. Kept between builds, all keyed by
-content: the parse cache and, for `--dirty`, the Markdown of the last build
-and the generated pages as files.
+content: the parse cache, the rendered pages with their inputs and, for
+`--dirty`, the Markdown of the last build and the generated pages as files.
 """
 
 from __future__ import annotations
@@ -31,20 +31,23 @@ from .indexes import Insights
 from .loader import ParseCache, collector_paused
 from .project import ProjectError, build_date, settings_from
 from .vendor import SITE_PATH, MermaidMissing, installed_script
-from .views import Paths, entry_pages, generated_pages
+from .views import PageMemo, Paths, entry_pages, generated_pages
 
 log = get_plugin_logger(__name__)
-#: The large tables our templates write as raw HTML (user text in them is
-#: escaped, so no author can write a line that ends one early).
-RAW_TABLE = re.compile(r"^<table>\n.*?\n</table>$", re.M | re.S)
+#: The large tables and lists our templates write as raw HTML, marked so
+#: that HTML an author shows in a code block is left alone; the tags open
+#: and close their own lines (user text in them is escaped, so no author can
+#: write a line that ends one early).
+RAW_BLOCK = re.compile(r"^<(table|ul|p) data-js-raw>\n.*?\n</\1>$", re.M | re.S)
 #: A tag in our escaped HTML (a `>` in an attribute is escaped too).
 TAG = re.compile(r"<[^>]+>")
 
 
 class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
     def __init__(self) -> None:
-        # Kept across `mkdocs serve` rebuilds, both keyed by content:
+        # Kept across `mkdocs serve` rebuilds, all keyed by content:
         self.cache = ParseCache()
+        self.memo = PageMemo()
         self.rendered_before: dict[str, tuple[str, str]] = {}
         self.dirty = False
         #: Generated pages as files, for `--dirty` (see `_scratch_file`).
@@ -100,8 +103,9 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
         insights = Insights(catalog)
         edits = last_edited(docs, [e.path for e in catalog.maps.values()], self.today)
         with collector_paused():
-            self.pages = entry_pages(insights, self.paths, edits)
-            generated = generated_pages(insights, self.paths, skip={f.src_uri for f in files}, edits=edits)
+            self.pages = entry_pages(insights, self.paths, edits, self.memo)
+            generated = generated_pages(insights, self.paths, {f.src_uri for f in files}, edits, self.memo)
+        self.memo.keep()
         self.entries = set(self.pages) | {self.paths.touchpoint(tid) for tid in catalog.touchpoints}
         self.tags = {e.path: list(e.data.tags) for e in catalog.maps.values() if e.data is not None and e.data.tags}
         if self.dirty:
@@ -174,10 +178,10 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
         tables: list[str] = []
 
         def hold(match: re.Match[str]) -> str:
-            tables.append(match.group())
+            tables.append(match.group().replace(" data-js-raw>", ">", 1))
             return f"<!--journeysite:{self.nonce}:{len(tables) - 1}-->"
 
-        markdown = RAW_TABLE.sub(hold, markdown)
+        markdown = RAW_BLOCK.sub(hold, markdown)
         self.tables[src] = tables
         return markdown
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Any, Iterable, Mapping
+from typing import Any, Callable, Iterable, Mapping
 
 from markupsafe import Markup
 
@@ -121,6 +121,52 @@ class Refs:
         return self.to(self.paths.touchpoint(ident), entry.title) if entry else text(ident)
 
 
+class PageMemo:
+    """Each page of the last build with the inputs it was rendered from.
+
+    Under `mkdocs serve` one memo lives across rebuilds, so an edit renders
+    again only the pages that show what changed. Inputs are compared by
+    value; an unchanged file's entries are the very same objects (through
+    the parse cache), so most comparisons end at identity.
+    """
+
+    def __init__(self) -> None:
+        self._values: dict[str, tuple[Any, Any]] = {}
+        self._used: set[str] = set()
+        #: Values computed (not reused) since the memo was made, for tests.
+        self.renders = 0
+
+    def value(self, key: str, inputs: Any, compute: Callable[[], Any]) -> Any:
+        self._used.add(key)
+        last = self._values.get(key)
+        if last is not None and last[0] == inputs:
+            return last[1]
+        self.renders += 1
+        self._values[key] = (inputs, compute())
+        return self._values[key][1]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self._values
+
+    def keep(self) -> None:
+        """Forget what the latest build did not use (deleted pages). A key
+        `page#part` lives as long as the page: a map's part of `maps.json`
+        is kept while the map is there, even when `maps.json` was reused."""
+        self._values = {k: v for k, v in self._values.items() if k.partition("#")[0] in self._used}
+        self._used = set()
+
+
+def _shared(catalog: Catalog, paths: Paths) -> tuple[Any, ...]:
+    """What almost every page shows: team names and contacts, touchpoints,
+    and the date and policy that freshness is judged by."""
+    return (catalog.today, catalog.policy, paths, tuple(catalog.teams.values()), tuple(catalog.touchpoints.values()))
+
+
+def _everything(catalog: Catalog, paths: Paths) -> tuple[Any, ...]:
+    """The inputs of the pages that list every map (indexes, dashboards)."""
+    return (_shared(catalog, paths), tuple(catalog.maps.values()), tuple(catalog.personas.values()), catalog.diagnostics)
+
+
 def _page(template: str, catalog: Catalog, paths: Paths, path: str, **context: Any) -> str:
     return render(
         template, path, catalog=catalog, paths=paths, refs=Refs(catalog, paths, path), hrefs=Refs(catalog, paths, path, html=True),
@@ -173,62 +219,106 @@ def team_page(insights: Insights, entry: Entry[Any], paths: Paths = Paths()) -> 
                  problems=catalog.problems(entry.path), owned=owned, freshness=insights.freshness)
 
 
-def entry_pages(insights: Insights, paths: Paths = Paths(), edits: Mapping[str, Edit] = {}) -> dict[str, tuple[str, str]]:
-    """(title, Markdown) of every map, persona and team page, by source path."""
+def entry_pages(
+    insights: Insights, paths: Paths = Paths(), edits: Mapping[str, Edit] = {}, memo: PageMemo | None = None,
+) -> dict[str, tuple[str, str]]:
+    """(title, Markdown) of every map, persona and team page, by source path.
+
+    With a `memo`, a page is rendered only when what it shows has changed:
+    a map page shows its own entry, its persona, parent and micro-journeys;
+    a persona page the maps of that persona; a team page the maps that
+    involve the team.
+    """
     catalog = insights.catalog
-    pages = {e.path: (e.title, map_page(insights, e, paths, edits.get(e.path))) for e in catalog.maps.values()}
-    pages.update((e.path, (e.title, persona_page(insights, e, paths))) for e in catalog.personas.values())
-    pages.update((e.path, (e.title, team_page(insights, e, paths))) for e in catalog.teams.values())
+    memo = memo or PageMemo()
+    shared = _shared(catalog, paths)
+    pages: dict[str, tuple[str, str]] = {}
+    for e in catalog.maps.values():
+        m, edit = e.data, edits.get(e.path)
+        related = (catalog.personas.get(m.persona), catalog.maps.get(m.parent or ""), tuple(insights.children.get(e.id, ()))) if m else ()
+        inputs = (shared, e, edit, catalog.problems(e.path), related)
+        pages[e.path] = (e.title, memo.value(e.path, inputs, lambda e=e, edit=edit: map_page(insights, e, paths, edit)))
+    for e in catalog.personas.values():
+        row = insights.coverage.matrix.get(e.id, {})
+        inputs = (shared, e, catalog.problems(e.path), [(phase, [catalog.maps[mid] for mid in mids]) for phase, mids in row.items()])
+        pages[e.path] = (e.title, memo.value(e.path, inputs, lambda e=e: persona_page(insights, e, paths)))
+    for e in catalog.teams.values():
+        owned = insights.ownership.get(e.id, indexes.Ownership())
+        involved = {*owned.maps, *owned.contributes_to, *(mid for mid, _ in owned.stages),
+                    *(ref.map_id for ref in owned.steps), *(ref.map_id for ref in owned.actions)}
+        inputs = (shared, e, catalog.problems(e.path), [entry for mid, entry in catalog.maps.items() if mid in involved])
+        pages[e.path] = (e.title, memo.value(e.path, inputs, lambda e=e: team_page(insights, e, paths)))
     return pages
 
 
 def generated_pages(
     insights: Insights, paths: Paths = Paths(), skip: Iterable[str] = (), edits: Mapping[str, Edit] = {},
+    memo: PageMemo | None = None,
 ) -> list[Generated]:
     """Every page the site derives, except those whose path is in `skip`
-    (an author's own page of that name wins)."""
+    (an author's own page of that name wins). With a `memo`, as in
+    `entry_pages`: a touchpoint page shows the maps that use it, the other
+    pages every map."""
     catalog = insights.catalog
+    memo = memo or PageMemo()
     skip = set(skip)
     usage = insights.touchpoint_usage
     board = insights.actions
+    everything = _everything(catalog, paths)
     maps = [(mid, e, insights.freshness.get(mid)) for mid, e in sorted(catalog.maps.items())]
-    specs: list[tuple[str, str, dict[str, Any]]] = [
-        (paths.maps_index, "maps_index.md", {"rows": maps, "coverage_of": lambda m: percent(evidence_coverage(m))}),
-        (paths.personas_index, "personas_index.md", {"coverage": insights.coverage}),
-        (paths.teams_index, "teams_index.md", {"owned": insights.ownership}),
-        (paths.touchpoints_index, "touchpoints_index.md", {"usage": usage, "problems": catalog.problems(paths.layout.touchpoints)}),
-        (paths.coverage, "coverage.md", {"coverage": insights.coverage}),
-        (paths.freshness, "freshness.md", {"rows": indexes.maps_by_urgency(catalog), "broken": [e for e in catalog.maps.values() if e.data is None], "edits": edits}),
-        (paths.actions, "actions.md", {"board": board, "quadrants": QUADRANTS, "statuses": STATUSES}),
-        (paths.evidence, "evidence.md", {"rows": [(mid, m, percent(evidence_coverage(m))) for mid, m in catalog.valid_maps()]}),
-        (paths.wins, "wins.md", {"wins": indexes.wins(catalog)}),
-        (paths.tags, "tags.md", {}),
+    specs: list[tuple[str, str, Any, dict[str, Any]]] = [
+        (paths.maps_index, "maps_index.md", everything, {"rows": maps, "coverage_of": lambda m: percent(evidence_coverage(m))}),
+        (paths.personas_index, "personas_index.md", everything, {"coverage": insights.coverage}),
+        (paths.teams_index, "teams_index.md", everything, {"owned": insights.ownership}),
+        (paths.touchpoints_index, "touchpoints_index.md", everything, {"usage": usage, "problems": catalog.problems(paths.layout.touchpoints)}),
+        (paths.coverage, "coverage.md", everything, {"coverage": insights.coverage}),
+        (paths.freshness, "freshness.md", (everything, dict(edits)),
+         {"rows": indexes.maps_by_urgency(catalog), "broken": [e for e in catalog.maps.values() if e.data is None], "edits": edits}),
+        (paths.actions, "actions.md", everything, {"board": board, "quadrants": QUADRANTS, "statuses": STATUSES}),
+        (paths.evidence, "evidence.md", everything, {"rows": [(mid, m, percent(evidence_coverage(m))) for mid, m in catalog.valid_maps()]}),
+        (paths.wins, "wins.md", everything, {"wins": indexes.wins(catalog)}),
+        (paths.tags, "tags.md", everything, {}),
     ]
+    shared = everything[0]
     for tid in usage:
         if tid in catalog.touchpoints:
-            specs.append((paths.touchpoint(tid), "touchpoint.md", {"tid": tid, "tp": catalog.touchpoints[tid], "use": usage[tid]}))
-    pages = [Generated(path, _page(template, catalog, paths, path, **ctx)) for path, template, ctx in specs if path not in skip]
+            users = [catalog.maps[mid] for mid in dict.fromkeys(u.map_id for u in usage[tid].uses)]
+            specs.append((paths.touchpoint(tid), "touchpoint.md", (shared, tid, users), {"tid": tid, "tp": catalog.touchpoints[tid], "use": usage[tid]}))
+    pages = [
+        Generated(path, memo.value(path, inputs, lambda t=template, p=path, c=ctx: _page(t, catalog, paths, p, **c)))
+        for path, template, inputs, ctx in specs if path not in skip
+    ]
     if paths.data not in skip:
-        pages.append(Generated(paths.data, catalog_json(insights)))
+        pages.append(Generated(paths.data, memo.value(paths.data, everything, lambda: catalog_json(insights, memo))))
     return pages
 
 
-def catalog_json(insights: Insights) -> str:
-    """The whole model, with derived figures, for other tools."""
+def catalog_json(insights: Insights, memo: PageMemo | None = None) -> str:
+    """The whole model, with derived figures, for other tools: one line of
+    JSON (an indented dump of 1,000 maps took longer than the rest of it)."""
     catalog = insights.catalog
+    memo = memo or PageMemo()
 
     def entries(items: dict[str, Entry[Any]]) -> dict[str, Any]:
         return {i: e.data.model_dump(mode="json") if e.data else None for i, e in sorted(items.items())}
 
-    maps = entries(catalog.maps)
-    for mid, m in catalog.valid_maps():
+    def map_json(mid: str, entry: Entry[Map]) -> dict[str, Any] | None:
+        m = entry.data
+        if m is None:
+            return None
         f = insights.freshness[mid]
-        maps[mid]["derived"] = {
+        derived = {
             "freshness": f.state,
             "next_review": f.next_review.isoformat() if f.next_review else None,
             "evidence_coverage": round(evidence_coverage(m), 4),
             "stage_emotion": {s.name: round(mean, 3) for s, mean in stage_emotions(m)},
         }
+        return {**m.model_dump(mode="json"), "derived": derived}
+
+    maps = {
+        mid: memo.value(f"{entry.path}#json", (entry, catalog.today, catalog.policy), lambda mid=mid, entry=entry: map_json(mid, entry))
+        for mid, entry in sorted(catalog.maps.items())
+    }
     usage = insights.touchpoint_usage
     data = {
         "build_date": catalog.today.isoformat(),
@@ -239,4 +329,4 @@ def catalog_json(insights: Insights) -> str:
         "touchpoint_mean_emotion": {t: u.mean_emotion for t, u in usage.items()},
         "errors": [d.format() for d in catalog.errors],
     }
-    return json.dumps(data, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+    return json.dumps(data, ensure_ascii=False, sort_keys=True) + "\n"

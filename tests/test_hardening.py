@@ -90,6 +90,16 @@ def test_markdown_links_render_and_images_do_not_load(project: SiteProject) -> N
     assert "[bad](javascript:alert(1))" in cell.get_text()
 
 
+def test_html_an_author_shows_in_a_code_block_stays_as_written(project: SiteProject) -> None:
+    """The plugin sets its own raw tables aside from Markdown; an author's
+    table, list or paragraph in a code block is not one of them."""
+    shown = "<table>\n<tr><td>cell</td></tr>\n</table>\n<ul>\n<li>item</li>\n</ul>\n<p>\npara\n</p>"
+    path = project.kb.root / CLAIM
+    path.write_text(path.read_text(encoding="utf-8") + f"\n```html\n{shown}\n```\n", encoding="utf-8")
+    site = project.build(strict=True)
+    assert site.article("maps/first-home-claim/").select("pre code")[-1].get_text().strip() == shown
+
+
 def test_very_long_names_are_refused_clearly(kb: KnowledgeBase) -> None:
     kb.edit(CLAIM, "name: Call the claims hotline", "name: " + "x" * 10_000)
     (error,) = kb.errors()

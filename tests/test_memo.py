@@ -1,0 +1,91 @@
+"""The page memo that `mkdocs serve` keeps across rebuilds: after any edit,
+pages from the memo are exactly the pages a fresh render gives, and pages
+that do not show the edit are not rendered again."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from conftest import TODAY, KnowledgeBase
+from journeysite.catalog import build
+from journeysite.history import Edit
+from journeysite.indexes import Insights
+from journeysite.loader import ParseCache
+from journeysite.views import PageMemo, Paths, entry_pages, generated_pages
+
+CLAIM = "maps/first-home-claim.md"
+PHOTOS = "maps/claim-photo-evidence.md"
+
+#: Edits applied one after the other to one knowledge base: each reaches other
+#: pages by another route (titles, owners, contacts, parents, touchpoints, errors).
+EDITS: list[tuple[str, str, str, str]] = [
+    ("map title", CLAIM, "title: Make a first home-insurance claim", "title: Make a first claim"),
+    ("team contact", "teams/claims.md", 'contact: "#claims-cx on chat, claims-cx@larkspur.example"', "contact: claims@larkspur.example"),
+    ("persona name", "personas/first-time-homeowner.md", "name: First-time homeowner", "name: New homeowner"),
+    ("touchpoint name", "touchpoints.yml", "name: Claims hotline", "name: Claims phone line"),
+    ("map owner", PHOTOS, "owner: digital", "owner: claims"),
+    ("parent stage renamed", CLAIM, "  - name: Assess the claim", "  - name: Assess the damage"),
+    ("micro-journey follows", PHOTOS, "parent_stage: Assess the claim", "parent_stage: Assess the damage"),
+    ("map persona", PHOTOS, "persona: first-time-homeowner", "persona: small-landlord"),
+    ("validation date", CLAIM, "last_validated: 2026-10-06", "last_validated: 2025-01-06"),
+    ("map broken", PHOTOS, "phase: own", "phase: owning"),
+    ("map mended", PHOTOS, "phase: owning", "phase: own"),
+]
+
+
+def pages(kb: KnowledgeBase, cache: ParseCache, memo: PageMemo | None, today: dt.date = TODAY,
+          edits: dict[str, Edit] = {}) -> dict[str, str]:
+    insights = Insights(build(kb.root, today, cache=cache))
+    out = {path: text for path, (_, text) in entry_pages(insights, Paths(), edits, memo).items()}
+    out.update((g.path, g.content) for g in generated_pages(insights, Paths(), (), edits, memo))
+    return out
+
+
+def test_memo_pages_equal_fresh_pages_after_every_edit(kb: KnowledgeBase) -> None:
+    cache, memo = ParseCache(), PageMemo()
+    before = pages(kb, cache, memo)
+    for what, rel, old, new in EDITS:
+        kb.edit(rel, old, new)
+        rendered = memo.renders
+        remembered = pages(kb, cache, memo)
+        assert remembered == pages(kb, ParseCache(), None), what
+        assert memo.renders > rendered, what
+        assert remembered != before, what
+        before = remembered
+    (kb.root / "maps/repair-booking.md").unlink()
+    kb.write("maps/second-claim.md", (kb.root / CLAIM).read_text().replace("title: Make a first claim", "title: A second claim"))
+    assert pages(kb, cache, memo) == pages(kb, ParseCache(), None)
+
+
+def test_an_edit_renders_only_the_pages_that_show_it(kb: KnowledgeBase) -> None:
+    cache, memo = ParseCache(), PageMemo()
+    first = pages(kb, cache, memo)
+    everything = memo.renders  # every page, and each map's part of maps.json
+    assert everything == len(first) + 7
+    kb.edit("maps/recommend-larkspur.md", "title: Recommend Larkspur after a good claim", "title: Recommend us")
+    second = pages(kb, cache, memo)
+    changed = {p for p in first if first[p] != second[p]}
+    # Rendered again: the map, pages that list or link it, and nothing else.
+    assert "maps/recommend-larkspur.md" in changed and "maps/index.md" in changed
+    assert "maps/buy-first-home-insurance.md" not in changed
+    # Pages that list every map are rendered again even when they show no title.
+    assert len(changed) + 1 <= memo.renders - everything < len(first) / 2  # + its part of maps.json
+    renders = memo.renders
+    pages(kb, cache, memo)
+    assert memo.renders == renders, "a build without edits renders nothing"
+    pages(kb, cache, memo, today=TODAY + dt.timedelta(days=1))
+    assert memo.renders - renders == everything, "a new day can change any page's freshness"
+
+
+def test_memo_forgets_what_a_build_no_longer_has(kb: KnowledgeBase) -> None:
+    cache, memo = ParseCache(), PageMemo()
+    pages(kb, cache, memo)
+    memo.keep()
+    pages(kb, cache, memo)
+    memo.keep()
+    assert "maps/repair-booking.md#json" in memo, "a map's part of maps.json outlives a build that reused maps.json"
+    (kb.root / "maps/repair-booking.md").unlink()
+    pages(kb, cache, memo)
+    memo.keep()
+    assert "maps/repair-booking.md" not in memo and "maps/repair-booking.md#json" not in memo
+    assert "maps/first-home-claim.md" in memo
