@@ -129,6 +129,9 @@ def child(mode: str, path: Path) -> None:
         yaml.load((path / "touchpoints.yml").read_text(), Loader=yaml.CSafeLoader)
         print(json.dumps({"seconds": time.perf_counter() - start}))
         return
+    if mode == "plain-dirty":
+        plain_dirty(path)
+        return
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
@@ -174,6 +177,27 @@ def child(mode: str, path: Path) -> None:
         first.write_text(text)
 
 
+def plain_dirty(path: Path) -> None:
+    """The plain baseline's `--dirty` rebuild after editing one map page."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    config = load_config(str(path / "default.yml"), site_dir=str(path / "site-child"))
+    config.plugins.on_startup(command="serve", dirty=True)
+    build(config, dirty=True)
+    first = sorted((path / "docs" / "maps").glob("*.md"))[0]
+    text = first.read_text()
+    first.write_text(text.replace("# Journey 0 ", "# Edited journey 0 ", 1))
+    try:
+        start = time.perf_counter()
+        build(config, dirty=True)
+        seconds = time.perf_counter() - start
+        assert "Edited journey 0" in (path / "site-child" / "maps" / first.stem / "index.html").read_text()
+        print(json.dumps({"rebuild": seconds}))
+    finally:
+        first.write_text(text)
+
+
 def measure(work: Path, n: int, runs: int) -> dict[str, object]:
     kb, plain = prepare(work, n)
     mkdocs = [sys.executable, "-m", "mkdocs", "build", "-q"]
@@ -192,6 +216,7 @@ def measure(work: Path, n: int, runs: int) -> dict[str, object]:
 
     share = run_child("plugin-share", kb)
     dirty = run_child("dirty", kb)
+    dirty["plain"] = run_child("plain-dirty", plain)["rebuild"]
     checks = [timed([sys.executable, "-m", "journeysite.cli", "check", "content", "--today", TODAY], kb) for _ in range(runs)]
     bare = [timed([sys.executable, __file__, "--child", "bare-parse", str(kb / "content")], kb) for _ in range(runs)]
     return {
@@ -202,8 +227,8 @@ def measure(work: Path, n: int, runs: int) -> dict[str, object]:
 
 def report(rows: list[dict[str, object]]) -> str:
     lines = [
-        "| N | journeysite | plain default | plain + prune | ratio to default | ratio to prune | peak MB (js / plain) | plugin share | plugin ms per map | check | bare parse | check ratio | --dirty rebuild |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "| N | journeysite | plain default | plain + prune | ratio to default | ratio to prune | peak MB (js / plain) | plugin share | plugin ms per map | check | bare parse | check ratio | --dirty rebuild | plain --dirty |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in rows:
         b, s, d = r["build"], r["plugin_share"], r["dirty"]
@@ -213,7 +238,7 @@ def report(rows: list[dict[str, object]]) -> str:
             f"| {r['n']} | {js[0]:.1f} s | {plain[0]:.1f} s | {prune[0]:.1f} s | {js[0] / plain[0]:.2f} | {js[0] / prune[0]:.2f} "
             f"| {js[1]:.0f} / {plain[1]:.0f} | {s['plugin'] / s['build']:.0%} | {1000 * s['plugin'] / r['n']:.2f} "  # type: ignore[index]
             f"| {r['check']:.2f} s | {r['bare_parse']:.2f} s | {r['check'] / r['bare_parse']:.2f} "  # type: ignore[operator]
-            f"| {d['rebuild']:.2f} s, {ok} |"  # type: ignore[index]
+            f"| {d['rebuild']:.2f} s, {ok} | {d['plain']:.2f} s |"  # type: ignore[index]
         )
     return "\n".join(lines)
 
