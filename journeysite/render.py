@@ -36,8 +36,23 @@ def _inert(text: str) -> str:
     return _MARKDOWN_SYNTAX.sub(lambda m: m.group(1) or f"&#{ord(m.group())};", _SPACE.sub(" ", text))
 
 
+#: HTML escaping (as markupsafe writes it) and `_inert` in one pass, for plain strings.
+_PLAIN = str.maketrans(
+    {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&#34;", "'": "&#39;"}
+    | {c: f"&#{ord(c)};" for c in "\\`*_[]{}|#!~^=:+-"}
+)
+
+
+@functools.lru_cache(maxsize=65536)
+def _plain_text(value: str) -> Markup:
+    return Markup(_SPACE.sub(" ", value).translate(_PLAIN))
+
+
 def text(value: object) -> Markup:
-    """Plain user text: shown exactly as written, on one line."""
+    """Plain user text: shown exactly as written, on one line. Names repeat
+    thousands of times on large pages, so plain strings are cached."""
+    if isinstance(value, str) and not hasattr(value, "__html__"):
+        return _plain_text(value)
     return Markup(_inert(str(escape("" if value is None else value))))
 
 
@@ -120,10 +135,18 @@ def page_url(src: str, directory_urls: bool) -> str:
 
 @functools.lru_cache(maxsize=65536)
 def href(target: str, page: str, directory_urls: bool) -> str:
-    """The relative URL from the page of `page` to the page of `target`."""
+    """The relative URL from the page of `page` to the page of `target`.
+
+    Both are clean paths from the site root, so this walks their segments
+    (`posixpath.relpath` would look up the working directory on each call)."""
     here, there = page_url(page, directory_urls), page_url(target, directory_urls)
-    base = here.rstrip("/") if here.endswith("/") else posixpath.dirname(here)
-    path = posixpath.relpath(there.rstrip("/") or ".", base or ".")
+    base = (here.rstrip("/") if here.endswith("/") else posixpath.dirname(here)).split("/")
+    parts = (there.rstrip("/")).split("/")
+    base, parts = [p for p in base if p], [p for p in parts if p]
+    common = 0
+    while common < min(len(base), len(parts)) and base[common] == parts[common]:
+        common += 1
+    path = "/".join([".."] * (len(base) - common) + parts[common:]) or "."
     return path + "/" if there.endswith("/") or there == "" else path
 
 
