@@ -137,18 +137,25 @@ def child(mode: str, path: Path) -> None:
 
     from journeysite.plugin import JourneysitePlugin
 
-    spent = {"seconds": 0.0}
-    for hook in ("on_config", "on_files", "on_nav", "on_page_markdown"):
-        original = getattr(JourneysitePlugin, hook)
+    from mkdocs.plugins import CombinedEvent
 
-        def timed_hook(self, *args, __original=original, **kwargs):  # type: ignore[no-untyped-def]
+    spent = {"seconds": 0.0}
+
+    def timed(original):  # type: ignore[no-untyped-def]
+        def timed_hook(self, *args, **kwargs):  # type: ignore[no-untyped-def]
             start = time.perf_counter()
             try:
-                return __original(self, *args, **kwargs)
+                return original(self, *args, **kwargs)
             finally:
                 spent["seconds"] += time.perf_counter() - start
 
-        setattr(JourneysitePlugin, hook, timed_hook)
+        if hasattr(original, "mkdocs_priority"):
+            timed_hook.mkdocs_priority = original.mkdocs_priority  # type: ignore[attr-defined]
+        return timed_hook
+
+    for hook in ("on_config", "on_files", "on_nav", "on_page_read_source", "on_page_markdown", "on_page_content"):
+        setattr(JourneysitePlugin, hook, timed(getattr(JourneysitePlugin, hook)))
+    JourneysitePlugin.on_page_context = CombinedEvent(*map(timed, JourneysitePlugin.on_page_context.methods))  # type: ignore[assignment]
     config = load_config(str(path / "mkdocs.yml"), site_dir=str(path / "site-child"))
     if mode == "plugin-share":
         start = time.perf_counter()
