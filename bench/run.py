@@ -26,6 +26,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any, Callable
 
 import handwritten
 import synthetic
@@ -162,47 +163,48 @@ def child(mode: str, path: Path) -> None:
         build(config)
         print(json.dumps({"build": time.perf_counter() - start, "plugin": spent["seconds"]}))
         return
-    # dirty: a serve-like session, one map edited, then a --dirty rebuild
+    first = sorted((path / "content" / "maps").glob("*.md"))[0]
+    owner = next(line.split(": ")[1] for line in first.read_text().splitlines() if line.startswith("owner: "))
+    site = path / "site-child"
+
+    def current() -> dict[str, bool]:
+        pages = (f"maps/{first.stem}", "maps", f"teams/{owner}", "personas/persona-0", "insights/freshness")
+        return {page: "Edited journey 0" in (site / page / "index.html").read_text() for page in pages}
+
+    seconds, shown = edit_and_rebuild(config, first, "title: Journey 0 ", "title: Edited journey 0 ", current,
+                                      before=lambda: spent.update(seconds=0.0))
+    print(json.dumps({"rebuild": seconds, "plugin": spent["seconds"], "current": shown}))
+
+
+def edit_and_rebuild(config: Any, file: Path, old: str, new: str, check: Callable[[], Any],
+                     before: Callable[[], None] = lambda: None) -> tuple[float, Any]:
+    """A serve-like session: a `--dirty` build, `file` edited, a timed
+    `--dirty` rebuild, then `check()` before the edit is undone."""
+    from mkdocs.commands.build import build
+
     config.plugins.on_startup(command="serve", dirty=True)
     build(config, dirty=True)
-    first = sorted((path / "content" / "maps").glob("*.md"))[0]
-    text = first.read_text()
-    first.write_text(text.replace("title: Journey 0 ", "title: Edited journey 0 ", 1))
+    text = file.read_text()
+    file.write_text(text.replace(old, new, 1))
     try:
-        spent["seconds"] = 0.0
+        before()
         start = time.perf_counter()
         build(config, dirty=True)
-        seconds = time.perf_counter() - start
-        site = path / "site-child"
-        owner = next(line.split(": ")[1] for line in text.splitlines() if line.startswith("owner: "))
-        current = {
-            page: "Edited journey 0" in (site / page / "index.html").read_text()
-            for page in (f"maps/{first.stem}", "maps", f"teams/{owner}", "personas/persona-0", "insights/freshness")
-        }
-        print(json.dumps({"rebuild": seconds, "plugin": spent["seconds"], "current": current}))
+        return time.perf_counter() - start, check()
     finally:
-        first.write_text(text)
+        file.write_text(text)
 
 
 def plain_dirty(path: Path) -> None:
     """The plain baseline's `--dirty` rebuild after editing one map page."""
-    from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
     config = load_config(str(path / "default.yml"), site_dir=str(path / "site-child"))
-    config.plugins.on_startup(command="serve", dirty=True)
-    build(config, dirty=True)
     first = sorted((path / "docs" / "maps").glob("*.md"))[0]
-    text = first.read_text()
-    first.write_text(text.replace("# Journey 0 ", "# Edited journey 0 ", 1))
-    try:
-        start = time.perf_counter()
-        build(config, dirty=True)
-        seconds = time.perf_counter() - start
-        assert "Edited journey 0" in (path / "site-child" / "maps" / first.stem / "index.html").read_text()
-        print(json.dumps({"rebuild": seconds}))
-    finally:
-        first.write_text(text)
+    page = path / "site-child" / "maps" / first.stem / "index.html"
+    seconds, shown = edit_and_rebuild(config, first, "# Journey 0 ", "# Edited journey 0 ", lambda: "Edited journey 0" in page.read_text())
+    assert shown, "the plain --dirty rebuild did not update the edited page"
+    print(json.dumps({"rebuild": seconds}))
 
 
 def measure(work: Path, n: int, runs: int) -> dict[str, object]:
