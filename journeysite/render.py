@@ -19,7 +19,9 @@ from markdown_it import MarkdownIt
 from markupsafe import Markup, escape
 
 #: Characters that Python-Markdown or its extensions (tables, attr_list) read.
-_MARKDOWN_SYNTAX = re.compile(r"(&#?\w+;)|[\\`*_\[\]{}|#!~^=:+-]")
+_SYNTAX_CHARS = "\\`*_[]{}|#!~^=:+-"
+#: Those characters, except inside a character reference that is already there.
+_MARKDOWN_SYNTAX = re.compile(rf"(&#?\w+;)|[{re.escape(_SYNTAX_CHARS)}]")
 _TAG_OR_TEXT = re.compile(r"(<[^>]*>)")
 #: Line breaks would end a table row or start a block: all white space is one space.
 _SPACE = re.compile(r"\s+")
@@ -39,7 +41,7 @@ def _inert(text: str) -> str:
 #: HTML escaping (as markupsafe writes it) and `_inert` in one pass, for plain strings.
 _PLAIN = str.maketrans(
     {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&#34;", "'": "&#39;"}
-    | {c: f"&#{ord(c)};" for c in "\\`*_[]{}|#!~^=:+-"}
+    | {c: f"&#{ord(c)};" for c in _SYNTAX_CHARS}
 )
 
 
@@ -92,7 +94,17 @@ def inline_markdown(value: object) -> Markup:
 @functools.lru_cache(maxsize=65536)
 def relative(target: str, page: str) -> str:
     """Link from the Markdown page `page` to `target`, both relative to docs."""
-    return posixpath.relpath(target, posixpath.dirname(page) or ".")
+    return _relpath(target, posixpath.dirname(page))
+
+
+def _relpath(target: str, base: str) -> str:
+    """`posixpath.relpath` for clean paths from one root, by their segments
+    (relpath looks up the working directory on every call)."""
+    to, start = [p for p in target.split("/") if p], [p for p in base.split("/") if p]
+    common = 0
+    while common < min(len(to), len(start)) and to[common] == start[common]:
+        common += 1
+    return "/".join([".."] * (len(start) - common) + to[common:]) or "."
 
 
 @functools.cache
@@ -135,18 +147,9 @@ def page_url(src: str, directory_urls: bool) -> str:
 
 @functools.lru_cache(maxsize=65536)
 def href(target: str, page: str, directory_urls: bool) -> str:
-    """The relative URL from the page of `page` to the page of `target`.
-
-    Both are clean paths from the site root, so this walks their segments
-    (`posixpath.relpath` would look up the working directory on each call)."""
+    """The relative URL from the page of `page` to the page of `target`."""
     here, there = page_url(page, directory_urls), page_url(target, directory_urls)
-    base = (here.rstrip("/") if here.endswith("/") else posixpath.dirname(here)).split("/")
-    parts = (there.rstrip("/")).split("/")
-    base, parts = [p for p in base if p], [p for p in parts if p]
-    common = 0
-    while common < min(len(base), len(parts)) and base[common] == parts[common]:
-        common += 1
-    path = "/".join([".."] * (len(base) - common) + parts[common:]) or "."
+    path = _relpath(there, here if here.endswith("/") else posixpath.dirname(here))
     return path + "/" if there.endswith("/") or there == "" else path
 
 

@@ -162,9 +162,9 @@ def _shared(catalog: Catalog, paths: Paths) -> tuple[Any, ...]:
     return (catalog.today, catalog.policy, paths, tuple(catalog.teams.values()), tuple(catalog.touchpoints.values()))
 
 
-def _everything(catalog: Catalog, paths: Paths) -> tuple[Any, ...]:
+def _everything(shared: tuple[Any, ...], catalog: Catalog) -> tuple[Any, ...]:
     """The inputs of the pages that list every map (indexes, dashboards)."""
-    return (_shared(catalog, paths), tuple(catalog.maps.values()), tuple(catalog.personas.values()), catalog.diagnostics)
+    return (shared, tuple(catalog.maps.values()), tuple(catalog.personas.values()), catalog.diagnostics)
 
 
 def _page(template: str, catalog: Catalog, paths: Paths, path: str, **context: Any) -> str:
@@ -230,7 +230,7 @@ def entry_pages(
     involve the team.
     """
     catalog = insights.catalog
-    memo = memo or PageMemo()
+    memo = memo if memo is not None else PageMemo()
     shared = _shared(catalog, paths)
     pages: dict[str, tuple[str, str]] = {}
     for e in catalog.maps.values():
@@ -260,11 +260,12 @@ def generated_pages(
     `entry_pages`: a touchpoint page shows the maps that use it, the other
     pages every map."""
     catalog = insights.catalog
-    memo = memo or PageMemo()
+    memo = memo if memo is not None else PageMemo()
     skip = set(skip)
     usage = insights.touchpoint_usage
     board = insights.actions
-    everything = _everything(catalog, paths)
+    shared = _shared(catalog, paths)
+    everything = _everything(shared, catalog)
     maps = [(mid, e, insights.freshness.get(mid)) for mid, e in sorted(catalog.maps.items())]
     specs: list[tuple[str, str, Any, dict[str, Any]]] = [
         (paths.maps_index, "maps_index.md", everything, {"rows": maps, "coverage_of": lambda m: percent(evidence_coverage(m))}),
@@ -279,7 +280,6 @@ def generated_pages(
         (paths.wins, "wins.md", everything, {"wins": indexes.wins(catalog)}),
         (paths.tags, "tags.md", everything, {}),
     ]
-    shared = everything[0]
     for tid in usage:
         if tid in catalog.touchpoints:
             users = [catalog.maps[mid] for mid in dict.fromkeys(u.map_id for u in usage[tid].uses)]
@@ -297,7 +297,7 @@ def catalog_json(insights: Insights, memo: PageMemo | None = None) -> str:
     """The whole model, with derived figures, for other tools: one line of
     JSON (an indented dump of 1,000 maps took longer than the rest of it)."""
     catalog = insights.catalog
-    memo = memo or PageMemo()
+    memo = memo if memo is not None else PageMemo()
 
     def entries(items: dict[str, Entry[Any]]) -> dict[str, Any]:
         return {i: e.data.model_dump(mode="json") if e.data else None for i, e in sorted(items.items())}
