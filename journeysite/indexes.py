@@ -108,8 +108,10 @@ def map_freshness(catalog: Catalog, m: Map) -> Freshness:
     return freshness(m, catalog.today, catalog.policy.review_every, catalog.policy.due_window)
 
 
-def ownership(catalog: Catalog) -> dict[str, Ownership]:
-    """Per team id (every team, even one that owns nothing yet)."""
+def ownership(catalog: Catalog, all_steps: list[StepRef] | None = None,
+              all_actions: list[ActionRef] | None = None) -> dict[str, Ownership]:
+    """Per team id (every team, even one that owns nothing yet). `all_steps`
+    and `all_actions` are `steps(catalog)` and `actions(catalog)`, when known."""
     owned: dict[str, Ownership] = {tid: Ownership() for tid in catalog.teams}
 
     def of(team: str) -> Ownership:
@@ -121,12 +123,12 @@ def ownership(catalog: Catalog) -> dict[str, Ownership]:
             of(team).contributes_to.append(mid)
         for stage in m.stages:
             of(catalog.stage_owner(m, stage)).stages.append((mid, stage))
-    for ref in steps(catalog):
+    for ref in steps(catalog) if all_steps is None else all_steps:
         of(ref.owner).steps.append(ref)
     for tid, entry in catalog.touchpoints.items():
         if entry.data is not None:
             of(entry.data.owner).touchpoints.append(tid)
-    for ref in actions(catalog):
+    for ref in actions(catalog) if all_actions is None else all_actions:
         of(ref.action.owner).actions.append(ref)
     urgency = {mid: URGENCY.index(map_freshness(catalog, m).state) for mid, m in catalog.valid_maps()}
     for own in owned.values():
@@ -134,10 +136,10 @@ def ownership(catalog: Catalog) -> dict[str, Ownership]:
     return dict(sorted(owned.items()))
 
 
-def touchpoint_usage(catalog: Catalog) -> dict[str, TouchpointUse]:
+def touchpoint_usage(catalog: Catalog, all_steps: list[StepRef] | None = None) -> dict[str, TouchpointUse]:
     """Every touchpoint (known or merely referenced) with the steps that use it."""
     uses: dict[str, list[StepRef]] = {tid: [] for tid in catalog.touchpoints}
-    for ref in steps(catalog):
+    for ref in steps(catalog) if all_steps is None else all_steps:
         for tid in dict.fromkeys(ref.step.touchpoints):
             uses.setdefault(tid, []).append(ref)
     return {tid: TouchpointUse(tuple(refs)) for tid, refs in sorted(uses.items())}
@@ -187,6 +189,10 @@ class Insights:
         self.catalog = catalog
 
     @cached_property
+    def steps(self) -> list[StepRef]:
+        return steps(self.catalog)
+
+    @cached_property
     def actions(self) -> list[ActionRef]:
         return actions(self.catalog)
 
@@ -199,11 +205,11 @@ class Insights:
 
     @cached_property
     def ownership(self) -> dict[str, Ownership]:
-        return ownership(self.catalog)
+        return ownership(self.catalog, self.steps, self.actions)
 
     @cached_property
     def touchpoint_usage(self) -> dict[str, TouchpointUse]:
-        return touchpoint_usage(self.catalog)
+        return touchpoint_usage(self.catalog, self.steps)
 
     @cached_property
     def coverage(self) -> Coverage:

@@ -92,6 +92,7 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
         """Defining this hook makes MkDocs keep one plugin object across
         `mkdocs serve` rebuilds, so the parse cache survives them."""
         self.dirty = dirty
+        self.memo = PageMemo(parts=command == "serve")
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         docs = Path(config.docs_dir)

@@ -7,8 +7,10 @@ relative `.md` links, so the site engine can validate and rewrite them.
 
 from __future__ import annotations
 
+import itertools
 import json
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Mapping
 
 from markupsafe import Markup
@@ -128,38 +130,110 @@ class PageMemo:
     again only the pages that show what changed. Inputs are compared by
     value; an unchanged file's entries are the very same objects (through
     the parse cache), so most comparisons end at identity.
+
+    With `parts`, it also keeps each page's parts (see `Parts`): a page that
+    lists a thousand maps is then assembled from 999 remembered rows. A
+    one-off build leaves them out, as they would only cost memory.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, parts: bool = False) -> None:
+        self.parts = parts
         self._values: dict[str, tuple[Any, Any]] = {}
         self._used: set[str] = set()
-        #: Values computed (not reused) since the memo was made, for tests.
+        #: Keys of pages and parts computed since the last `keep`.
+        self.computed: set[str] = set()
+        self._shared: Any = None
+        #: Pages and parts computed (not reused) since the memo was made, for tests.
         self.renders = 0
+        self.part_renders = 0
 
     def value(self, key: str, inputs: Any, compute: Callable[[], Any]) -> Any:
+        """The page at `key`, computed again only if its inputs changed."""
+        return self._get(key, inputs, compute, page=True)
+
+    def part(self, key: str, inputs: Any, compute: Callable[[], Any]) -> Any:
+        """A part `page#name` of a page being computed, reused as `value` does."""
+        return self._get(key, inputs, compute, page=False)
+
+    def _get(self, key: str, inputs: Any, compute: Callable[[], Any], page: bool) -> Any:
         self._used.add(key)
         last = self._values.get(key)
         if last is not None and last[0] == inputs:
             return last[1]
-        self.renders += 1
+        if page:
+            self.renders += 1
+        else:
+            self.part_renders += 1
+        self.computed.add(key)
         self._values[key] = (inputs, compute())
         return self._values[key][1]
+
+    def shared(self, value: Any) -> Any:
+        """`value`, or the equal value of the last build: inputs holding it
+        then compare by identity, which matters for thousands of parts."""
+        if value != self._shared:
+            self._shared = value
+        return self._shared
 
     def __contains__(self, key: str) -> bool:
         return key in self._values
 
     def keep(self) -> None:
-        """Forget what the latest build did not use (deleted pages). A key
-        `page#part` lives as long as the page: a map's part of `maps.json`
-        is kept while the map is there, even when `maps.json` was reused."""
-        self._values = {k: v for k, v in self._values.items() if k.partition("#")[0] in self._used}
-        self._used = set()
+        """Forget what the latest build did not use: deleted pages, and the
+        parts a page computed again no longer has. The parts of a page that
+        was reused were not asked for, and are kept with it."""
+        def kept(key: str) -> bool:
+            page = key.partition("#")[0]
+            return key in self._used or (page in self._used and page not in self.computed)
+
+        self._values = {k: v for k, v in self._values.items() if kept(k)}
+        self._used, self.computed = set(), set()
+
+
+@dataclass(frozen=True)
+class Parts:
+    """The rows of a page, one part for each map, for a memo that keeps parts.
+
+    A template writes `per_map(items, macro)`: the items (map ids, references
+    to a map's steps or actions, or tuples led by a map id) go to `macro` in
+    runs of one map, and each run's rows are rendered again only when that
+    map (its entry and last edit), the shared inputs or the run itself
+    changed. The n-th run of one map and macro on a page is the page's part
+    `macro:map_id:n`.
+    """
+
+    memo: PageMemo | None = None
+    shared: tuple[Any, ...] = ()
+    maps: Mapping[str, Entry[Map]] = field(default_factory=dict)
+    edits: Mapping[str, Edit] = field(default_factory=dict)
+
+    def of(self, page: str) -> Callable[[Iterable[Any], Any], Markup]:
+        memo = self.memo
+        seen: dict[tuple[str, str], int] = {}
+
+        def part(mid: str, run: list[Any], macro: Any) -> Markup:
+            if memo is None or not memo.parts:
+                return macro(run)  # type: ignore[no-any-return]
+            n = seen[macro.name, mid] = seen.get((macro.name, mid), -1) + 1
+            entry = self.maps.get(mid)
+            inputs = (self.shared, entry, self.edits.get(entry.path) if entry else None, run)
+            return memo.part(f"{page}#{macro.name}:{mid}:{n}", inputs, lambda: macro(run))  # type: ignore[no-any-return]
+
+        def per_map(items: Iterable[Any], macro: Any) -> Markup:
+            return Markup("".join([part(mid, list(run), macro) for mid, run in itertools.groupby(items, key=_map_id)]))
+
+        return per_map
+
+
+def _map_id(item: Any) -> str:
+    return item if isinstance(item, str) else item[0] if isinstance(item, tuple) else item.map_id  # type: ignore[no-any-return]
 
 
 def _shared(catalog: Catalog, paths: Paths) -> tuple[Any, ...]:
-    """What almost every page shows: team names and contacts, touchpoints,
-    and the date and policy that freshness is judged by."""
-    return (catalog.today, catalog.policy, paths, tuple(catalog.teams.values()), tuple(catalog.touchpoints.values()))
+    """What almost every page shows: team and persona names, team contacts,
+    touchpoints, and the date and policy that freshness is judged by."""
+    return (catalog.today, catalog.policy, paths, tuple(catalog.teams.values()), tuple(catalog.personas.values()),
+            tuple(catalog.touchpoints.values()))
 
 
 def _everything(shared: tuple[Any, ...], catalog: Catalog) -> tuple[Any, ...]:
@@ -167,9 +241,10 @@ def _everything(shared: tuple[Any, ...], catalog: Catalog) -> tuple[Any, ...]:
     return (shared, tuple(catalog.maps.values()), tuple(catalog.personas.values()), catalog.diagnostics)
 
 
-def _page(template: str, catalog: Catalog, paths: Paths, path: str, **context: Any) -> str:
+def _page(template: str, catalog: Catalog, paths: Paths, path: str, parts: Parts = Parts(), **context: Any) -> str:
     return render(
         template, path, catalog=catalog, paths=paths, refs=Refs(catalog, paths, path), hrefs=Refs(catalog, paths, path, html=True),
+        per_map=parts.of(path),
         emotions=EMOTIONS, freshness_badges=FRESHNESS, edit_sources=EDIT_SOURCES, phases=PHASES, **context,
     )
 
@@ -212,10 +287,10 @@ def persona_page(insights: Insights, entry: Entry[Any], paths: Paths = Paths()) 
                  problems=catalog.problems(entry.path), by_phase=row)
 
 
-def team_page(insights: Insights, entry: Entry[Any], paths: Paths = Paths()) -> str:
+def team_page(insights: Insights, entry: Entry[Any], paths: Paths = Paths(), parts: Parts = Parts()) -> str:
     catalog = insights.catalog
     owned = insights.ownership.get(entry.id, indexes.Ownership())
-    return _page("team.md", catalog, paths, entry.path, entry=entry, t=entry.data,
+    return _page("team.md", catalog, paths, entry.path, parts, entry=entry, t=entry.data,
                  problems=catalog.problems(entry.path), owned=owned, freshness=insights.freshness)
 
 
@@ -231,7 +306,8 @@ def entry_pages(
     """
     catalog = insights.catalog
     memo = memo if memo is not None else PageMemo()
-    shared = _shared(catalog, paths)
+    shared = memo.shared(_shared(catalog, paths))
+    parts = Parts(memo, shared, catalog.maps, edits)
     pages: dict[str, tuple[str, str]] = {}
     for e in catalog.maps.values():
         m, edit = e.data, edits.get(e.path)
@@ -247,7 +323,7 @@ def entry_pages(
         involved = {*owned.maps, *owned.contributes_to, *(mid for mid, _ in owned.stages),
                     *(ref.map_id for ref in owned.steps), *(ref.map_id for ref in owned.actions)}
         inputs = (shared, e, catalog.problems(e.path), [entry for mid, entry in catalog.maps.items() if mid in involved])
-        pages[e.path] = (e.title, memo.value(e.path, inputs, lambda e=e: team_page(insights, e, paths)))
+        pages[e.path] = (e.title, memo.value(e.path, inputs, lambda e=e: team_page(insights, e, paths, parts)))
     return pages
 
 
@@ -263,8 +339,10 @@ def generated_pages(
     memo = memo if memo is not None else PageMemo()
     skip = set(skip)
     usage = insights.touchpoint_usage
-    board = insights.actions
-    shared = _shared(catalog, paths)
+    actions = insights.actions
+    board = {q: sorted((a for a in actions if a.quadrant == q), key=lambda a: a.action.status) for q in QUADRANTS}
+    shared = memo.shared(_shared(catalog, paths))
+    parts = Parts(memo, shared, catalog.maps, edits)
     everything = _everything(shared, catalog)
     maps = [(mid, e, insights.freshness.get(mid)) for mid, e in sorted(catalog.maps.items())]
     specs: list[tuple[str, str, Any, dict[str, Any]]] = [
@@ -275,7 +353,8 @@ def generated_pages(
         (paths.coverage, "coverage.md", everything, {"coverage": insights.coverage}),
         (paths.freshness, "freshness.md", (everything, dict(edits)),
          {"rows": indexes.maps_by_urgency(catalog), "broken": [e for e in catalog.maps.values() if e.data is None], "edits": edits}),
-        (paths.actions, "actions.md", everything, {"board": board, "quadrants": QUADRANTS, "statuses": STATUSES}),
+        (paths.actions, "actions.md", everything, {"board": board, "status_counts": Counter(a.action.status for a in actions),
+                                                   "quadrants": QUADRANTS, "statuses": STATUSES}),
         (paths.evidence, "evidence.md", everything, {"rows": [(mid, m, percent(evidence_coverage(m))) for mid, m in catalog.valid_maps()]}),
         (paths.wins, "wins.md", everything, {"wins": indexes.wins(catalog)}),
         (paths.tags, "tags.md", everything, {}),
@@ -285,7 +364,7 @@ def generated_pages(
             users = [catalog.maps[mid] for mid in dict.fromkeys(u.map_id for u in usage[tid].uses)]
             specs.append((paths.touchpoint(tid), "touchpoint.md", (shared, tid, users), {"tid": tid, "tp": catalog.touchpoints[tid], "use": usage[tid]}))
     pages = [
-        Generated(path, memo.value(path, inputs, lambda t=template, p=path, c=ctx: _page(t, catalog, paths, p, **c)))
+        Generated(path, memo.value(path, inputs, lambda t=template, p=path, c=ctx: _page(t, catalog, paths, p, parts, **c)))
         for path, template, inputs, ctx in specs if path not in skip
     ]
     if paths.data not in skip:
@@ -315,18 +394,29 @@ def catalog_json(insights: Insights, memo: PageMemo | None = None) -> str:
         }
         return {**m.model_dump(mode="json"), "derived": derived}
 
-    maps = {
-        mid: memo.value(f"{entry.path}#json", (entry, catalog.today, catalog.policy), lambda mid=mid, entry=entry: map_json(mid, entry))
-        for mid, entry in sorted(catalog.maps.items())
-    }
+    maps = (
+        (mid, memo.part(f"{Paths.data}#{mid}", (entry, catalog.today, catalog.policy),
+                        lambda mid=mid, entry=entry: _encode(map_json(mid, entry))))
+        for mid, entry in catalog.maps.items()
+    )
     usage = insights.touchpoint_usage
     data = {
         "build_date": catalog.today.isoformat(),
-        "maps": maps,
         "personas": entries(catalog.personas),
         "teams": entries(catalog.teams),
         "touchpoints": entries(catalog.touchpoints),
         "touchpoint_mean_emotion": {t: u.mean_emotion for t, u in usage.items()},
         "errors": [d.format() for d in catalog.errors],
     }
-    return json.dumps(data, ensure_ascii=False, sort_keys=True) + "\n"
+    return _object([("maps", _object(maps)), *((key, _encode(value)) for key, value in data.items())]) + "\n"
+
+
+def _encode(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+def _object(members: Iterable[tuple[str, str]]) -> str:
+    """A JSON object, keys sorted, from members already encoded: each map
+    is encoded once and kept in the memo (encoding them all again was most
+    of writing `maps.json` after an edit)."""
+    return "{" + ", ".join(f"{_encode(key)}: {value}" for key, value in sorted(members)) + "}"

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from conftest import TODAY, KnowledgeBase
 from journeysite.catalog import build
 from journeysite.history import Edit
@@ -41,8 +43,9 @@ def pages(kb: KnowledgeBase, cache: ParseCache, memo: PageMemo | None, today: dt
     return out
 
 
-def test_memo_pages_equal_fresh_pages_after_every_edit(kb: KnowledgeBase) -> None:
-    cache, memo = ParseCache(), PageMemo()
+@pytest.mark.parametrize("parts", [True, False], ids=["serve", "build"])
+def test_memo_pages_equal_fresh_pages_after_every_edit(kb: KnowledgeBase, parts: bool) -> None:
+    cache, memo = ParseCache(), PageMemo(parts)
     before = pages(kb, cache, memo)
     for what, rel, old, new in EDITS:
         kb.edit(rel, old, new)
@@ -52,16 +55,20 @@ def test_memo_pages_equal_fresh_pages_after_every_edit(kb: KnowledgeBase) -> Non
         assert memo.renders > rendered, what
         assert remembered != before, what
         before = remembered
+    edited = {CLAIM: Edit(TODAY, "Ana", "git")}
+    assert pages(kb, cache, memo, edits=edited) == pages(kb, ParseCache(), None, edits=edited), "a commit, the file unchanged"
     (kb.root / "maps/repair-booking.md").unlink()
     kb.write("maps/second-claim.md", (kb.root / CLAIM).read_text().replace("title: Make a first claim", "title: A second claim"))
     assert pages(kb, cache, memo) == pages(kb, ParseCache(), None)
 
 
-def test_an_edit_renders_only_the_pages_that_show_it(kb: KnowledgeBase) -> None:
-    cache, memo = ParseCache(), PageMemo()
+def test_an_edit_renders_only_the_pages_and_rows_that_show_it(kb: KnowledgeBase) -> None:
+    cache, memo = ParseCache(), PageMemo(parts=True)
     first = pages(kb, cache, memo)
-    everything = memo.renders  # every page, and each map's part of maps.json
-    assert everything == len(first) + 7
+    assert memo.renders == len(first)
+    everything, every_row = memo.renders, memo.part_renders
+    assert any(key.startswith("maps/index.md#") for key in memo.computed)
+    memo.keep()
     kb.edit("maps/recommend-larkspur.md", "title: Recommend Larkspur after a good claim", "title: Recommend us")
     second = pages(kb, cache, memo)
     changed = {p for p in first if first[p] != second[p]}
@@ -69,23 +76,30 @@ def test_an_edit_renders_only_the_pages_that_show_it(kb: KnowledgeBase) -> None:
     assert "maps/recommend-larkspur.md" in changed and "maps/index.md" in changed
     assert "maps/buy-first-home-insurance.md" not in changed
     # Pages that list every map are rendered again even when they show no title.
-    assert len(changed) + 1 <= memo.renders - everything < len(first) / 2  # + its part of maps.json
-    renders = memo.renders
+    assert len(changed) <= memo.renders - everything < len(first) / 2
+    # Of their rows, only the edited map's: in the maps index, on the dashboards,
+    # its team's and touchpoints' pages, and its part of maps.json.
+    again = {key.partition("#")[2] for key in memo.computed if "#" in key}
+    assert again and all(":recommend-larkspur:" in part or part == "recommend-larkspur" for part in again), again
+    assert {"map_rows:recommend-larkspur:0", "use_rows:recommend-larkspur:0", "recommend-larkspur"} <= again
+    renders, rows = memo.renders, memo.part_renders
     pages(kb, cache, memo)
-    assert memo.renders == renders, "a build without edits renders nothing"
+    assert (memo.renders, memo.part_renders) == (renders, rows), "a build without edits renders nothing"
     pages(kb, cache, memo, today=TODAY + dt.timedelta(days=1))
     assert memo.renders - renders == everything, "a new day can change any page's freshness"
+    assert memo.part_renders - rows == every_row, "and any row's"
 
 
 def test_memo_forgets_what_a_build_no_longer_has(kb: KnowledgeBase) -> None:
-    cache, memo = ParseCache(), PageMemo()
+    cache, memo = ParseCache(), PageMemo(parts=True)
     pages(kb, cache, memo)
     memo.keep()
     pages(kb, cache, memo)
     memo.keep()
-    assert "maps/repair-booking.md#json" in memo, "a map's part of maps.json outlives a build that reused maps.json"
+    rows = ["maps.json#repair-booking", "maps/index.md#map_rows:repair-booking:0"]
+    assert all(row in memo for row in rows), "a page's rows outlive a build that reused the page"
     (kb.root / "maps/repair-booking.md").unlink()
     pages(kb, cache, memo)
     memo.keep()
-    assert "maps/repair-booking.md" not in memo and "maps/repair-booking.md#json" not in memo
-    assert "maps/first-home-claim.md" in memo
+    assert "maps/repair-booking.md" not in memo and not any(row in memo for row in rows)
+    assert "maps/first-home-claim.md" in memo and "maps/index.md#map_rows:first-home-claim:0" in memo
