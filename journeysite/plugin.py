@@ -15,6 +15,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from jinja2 import Environment
 from markupsafe import Markup, escape
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
@@ -28,6 +29,7 @@ from .config import JourneysiteConfig
 from .diagnostics import Severity
 from .history import last_edited
 from .indexes import Insights
+from .jinja_cache import TemplateCaches
 from .loader import ParseCache, collector_paused
 from .project import ProjectError, build_date, settings_from
 from .vendor import SITE_PATH, MermaidMissing, installed_script
@@ -48,6 +50,7 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
         # Kept across `mkdocs serve` rebuilds, all keyed by content:
         self.cache = ParseCache()
         self.memo = PageMemo()
+        self.compiled = TemplateCaches()
         self.rendered_before: dict[str, tuple[str, str]] = {}
         self.dirty = False
         #: Generated pages as files, for `--dirty` (see `_scratch_file`).
@@ -144,6 +147,10 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
             if file.src_uri in self.pages and self.pages[file.src_uri] != self.rendered_before.get(file.src_uri):
                 file.content_string = ""
         self.rendered_before = dict(self.pages)
+
+    def on_env(self, env: Environment, config: MkDocsConfig, files: Files) -> Environment:
+        """Material's templates are compiled once per `mkdocs serve`."""
+        return self.compiled.attach(env)
 
     def on_nav(self, nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
         if not self.config.nav_entries:

@@ -275,6 +275,7 @@ def test_one_plugin_object_builds_twice_the_same(project: SiteProject) -> None:
     from mkdocs.config import load_config
 
     config = load_config(str(project.root / "mkdocs.yml"))
+    config.plugins.on_startup(command="serve", dirty=False)
     plugin = config.plugins["journeysite"]
     build(config)
     first = {p: p.read_bytes() for p in Path(config.site_dir).rglob("*") if p.is_file() and p.suffix in (".html", ".json")}
@@ -291,6 +292,28 @@ def test_one_plugin_object_builds_twice_the_same(project: SiteProject) -> None:
     assert plugin.cache.parses == parses + 1  # only the edited map
     page = Path(config.site_dir, "touchpoints/repairer-booking/index.html").read_text()
     assert "Wait for the call</td><td><span class=\"js-emotion js-emotion--2\"" in page
+
+
+def test_serve_rebuilds_reuse_compiled_theme_templates_until_one_is_edited(project: SiteProject) -> None:
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    override = project.root / "theme" / "main.html"
+    override.write_text('{% extends "base.html" %}{% block announce %}Old banner{% endblock %}')
+    config = load_config(str(project.root / "mkdocs.yml"))
+    config.plugins.on_startup(command="serve", dirty=False)
+    plugin = config.plugins["journeysite"]
+    build(config)
+    page = Path(config.site_dir, "maps/repair-booking/index.html")
+    assert "Old banner" in page.read_text()
+    (cache,) = plugin.compiled.by_settings.values()
+    compiled = dict(cache.code)
+    assert len(compiled) > 10  # Material's templates, ours among them
+    override.write_text('{% extends "base.html" %}{% block announce %}New banner{% endblock %}')
+    build(config)
+    assert "New banner" in page.read_text() and "Old banner" not in page.read_text()
+    changed = [key for key in compiled if cache.code[key] != compiled[key]]
+    assert len(changed) == 1, "only the edited template was compiled again"
 
 
 @pytest.mark.parametrize("engine", ["properdocs"])
