@@ -13,7 +13,7 @@ import re
 import secrets
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 from jinja2 import Environment
 from markupsafe import Markup, escape
@@ -39,8 +39,10 @@ log = get_plugin_logger(__name__)
 #: The large tables and lists our templates write as raw HTML, marked so
 #: that HTML an author shows in a code block is left alone; the tags open
 #: and close their own lines (user text in them is escaped, so no author can
-#: write a line that ends one early).
-RAW_BLOCK = re.compile(r"^<(table|ul|p) data-js-raw>\n.*?\n</\1>$", re.M | re.S)
+#: write a line that ends one early). Listings of other pages' content also
+#: say `data-search-exclude`, Material's word for "not in the search index".
+RAW_OPEN = re.compile(r"^<(table|ul|p) data-js-raw( data-search-exclude)?>$", re.M)
+UNSEARCHED = re.compile(r"<\w+ data-search-exclude>")
 #: A tag in our escaped HTML (a `>` in an attribute is escaped too).
 TAG = re.compile(r"<[^>]+>")
 
@@ -183,15 +185,16 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
     def _set_aside(self, src: str, markdown: str) -> str:
         """Python-Markdown parses raw HTML tag by tag (most of a large build):
         our finished tables skip it, as comments put back in `on_page_content`."""
+        markdown = markdown if markdown.endswith("\n") else markdown + "\n"
         tables: list[str] = []
-
-        def hold(match: re.Match[str]) -> str:
-            tables.append(match.group().replace(" data-js-raw>", ">", 1))
-            return f"<!--journeysite:{self.nonce}:{len(tables) - 1}-->"
-
-        markdown = RAW_BLOCK.sub(hold, markdown)
+        kept: list[str] = []
+        at = 0
+        for start, end in raw_blocks(markdown):
+            kept += [markdown[at:start], f"<!--journeysite:{self.nonce}:{len(tables)}-->"]
+            tables.append(markdown[start:end].replace(" data-js-raw", "", 1))
+            at = end
         self.tables[src] = tables
-        return markdown
+        return "".join(kept) + markdown[at:] if tables else markdown
 
     def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
         tables = self.tables.get(page.file.src_uri)
@@ -203,10 +206,12 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
     def _tables_as_text(self, context: Any, page: Page, config: MkDocsConfig, nav: Navigation) -> Any:
         """Material's search reads `page.content` in this event, tag by tag
         (a third of a large build): it gets our tables as their text, one
-        paragraph each, which also keeps words of adjacent cells apart."""
+        paragraph each, which also keeps words of adjacent cells apart, and
+        nothing of the listings it would leave out anyway."""
         swaps = self.swaps[page.file.src_uri] = []
         for i, table in enumerate(self.tables.get(page.file.src_uri, ())):
-            text = f"<!--journeysite:{self.nonce}:text:{i}--><p>{' '.join(TAG.sub(' ', table).split())}</p>"
+            words = "" if UNSEARCHED.match(table) else f"<p>{' '.join(TAG.sub(' ', table).split())}</p>"
+            text = f"<!--journeysite:{self.nonce}:text:{i}-->{words}"
             page.content = page.content.replace(table, text, 1)
             swaps.append((table, text))
         return context
@@ -219,6 +224,20 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
         return context
 
     on_page_context = CombinedEvent(_tables_as_text, _tables_back)
+
+
+def raw_blocks(markdown: str) -> Iterator[tuple[int, int]]:
+    """Where each raw block starts and ends in `markdown` (which ends with a
+    newline): from its opening line to the first line that closes it. A lazy
+    regex did this a character at a time, over 18 MB at 1,000 maps."""
+    at = 0
+    while opening := RAW_OPEN.search(markdown, at):
+        closing = f"\n</{opening[1]}>\n"
+        end = markdown.find(closing, opening.end())
+        if end < 0:
+            return
+        at = end + len(closing) - 1
+        yield opening.start(), at
 
 
 def _without(items: list[Any], sources: set[str]) -> list[Any]:

@@ -135,6 +135,22 @@ def test_search_index_holds_the_tables_as_words(example_site: Site) -> None:
     page = (example_site.root / CLAIM / "index.html").read_text()
     assert "journeysite:" not in page and page.count("<table>") >= 6
 
+def test_search_leaves_out_listings_of_what_other_pages_say(example_site: Site) -> None:
+    """Touchpoint, team and dashboard pages are found by their titles and
+    text, not by the rows they list: a step is found on its map's page."""
+    index = json.loads((example_site.root / "search/search_index.json").read_text())
+    docs = {d["location"]: d for d in index["docs"]}
+    assert docs["touchpoints/claims-hotline/"]["title"] == "Claims hotline"
+    assert "What we own" in {d["title"] for loc, d in docs.items() if loc.startswith("teams/claims/")}
+    step = "Get a claim number"
+    found = {loc.partition("#")[0] for loc, d in docs.items() if step in d["text"]}
+    assert found == {CLAIM}
+    # The listings themselves are on the pages, whole.
+    rows = example_site.html("touchpoints/claims-hotline/").select("article table tbody tr")
+    assert any(step in row.get_text() for row in rows)
+    assert "data-search-exclude" in str(example_site.html("touchpoints/claims-hotline/").select_one("article table"))
+
+
 def test_map_page_links_to_its_source_for_editing(example_site: Site) -> None:
     (edit,) = example_site.html(CLAIM).select("article a.md-content__button")
     assert edit["href"] == "https://git.larkspur.example/cx/journeys/-/edit/main/content/maps/first-home-claim.md"
