@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from functools import cached_property
-from statistics import fmean
 from typing import Literal
 
 from .catalog import Catalog
@@ -54,9 +53,9 @@ class Ownership:
 class TouchpointUse:
     uses: tuple[StepRef, ...]
 
-    @property
+    @cached_property  # shown on the touchpoint's page, the index and in maps.json
     def mean_emotion(self) -> float | None:
-        return fmean(u.step.emotion for u in self.uses) if self.uses else None
+        return sum(u.step.emotion for u in self.uses) / len(self.uses) if self.uses else None
 
 
 Quadrant = Literal["quick-win", "big-bet", "fill-in", "thankless", "balanced"]

@@ -138,9 +138,12 @@ class PageMemo:
 
     def __init__(self, parts: bool = False) -> None:
         self.parts = parts
-        self._values: dict[str, tuple[Any, Any]] = {}
+        self._pages: dict[str, tuple[Any, Any]] = {}
+        #: Each page's parts by name, and the names its latest render used.
+        self._parts: dict[str, dict[str, tuple[Any, Any]]] = {}
+        self._used_parts: dict[str, set[str]] = {}
         self._used: set[str] = set()
-        #: Keys of pages and parts computed since the last `keep`.
+        #: Pages and parts (`page#name`) computed since the last `keep`.
         self.computed: set[str] = set()
         self._shared: Any = None
         #: Pages and parts computed (not reused) since the memo was made, for tests.
@@ -149,24 +152,27 @@ class PageMemo:
 
     def value(self, key: str, inputs: Any, compute: Callable[[], Any]) -> Any:
         """The page at `key`, computed again only if its inputs changed."""
-        return self._get(key, inputs, compute, page=True)
-
-    def part(self, key: str, inputs: Any, compute: Callable[[], Any]) -> Any:
-        """A part `page#name` of a page being computed, reused as `value` does."""
-        return self._get(key, inputs, compute, page=False)
-
-    def _get(self, key: str, inputs: Any, compute: Callable[[], Any], page: bool) -> Any:
         self._used.add(key)
-        last = self._values.get(key)
+        last = self._pages.get(key)
         if last is not None and last[0] == inputs:
             return last[1]
-        if page:
-            self.renders += 1
-        else:
-            self.part_renders += 1
+        self.renders += 1
         self.computed.add(key)
-        self._values[key] = (inputs, compute())
-        return self._values[key][1]
+        self._used_parts[key] = set()
+        self._pages[key] = (inputs, compute())
+        return self._pages[key][1]
+
+    def part(self, page: str, name: str, inputs: Any, compute: Callable[[], Any]) -> Any:
+        """A part of a page being computed, reused as `value` does."""
+        parts = self._parts.setdefault(page, {})
+        self._used_parts.setdefault(page, set()).add(name)
+        last = parts.get(name)
+        if last is not None and last[0] == inputs:
+            return last[1]
+        self.part_renders += 1
+        self.computed.add(f"{page}#{name}")
+        parts[name] = (inputs, compute())
+        return parts[name][1]
 
     def shared(self, value: Any) -> Any:
         """`value`, or the equal value of the last build: inputs holding it
@@ -176,18 +182,19 @@ class PageMemo:
         return self._shared
 
     def __contains__(self, key: str) -> bool:
-        return key in self._values
+        page, _, name = key.partition("#")
+        return name in self._parts.get(page, {}) if name else page in self._pages
 
     def keep(self) -> None:
         """Forget what the latest build did not use: deleted pages, and the
         parts a page computed again no longer has. The parts of a page that
         was reused were not asked for, and are kept with it."""
-        def kept(key: str) -> bool:
-            page = key.partition("#")[0]
-            return key in self._used or (page in self._used and page not in self.computed)
-
-        self._values = {k: v for k, v in self._values.items() if kept(k)}
-        self._used, self.computed = set(), set()
+        self._pages = {key: v for key, v in self._pages.items() if key in self._used}
+        self._parts = {page: parts for page, parts in self._parts.items() if page in self._used}
+        for page, used in self._used_parts.items():
+            if page in self._parts and len(used) < len(self._parts[page]):
+                self._parts[page] = {name: v for name, v in self._parts[page].items() if name in used}
+        self._used, self._used_parts, self.computed = set(), {}, set()
 
 
 @dataclass(frozen=True)
@@ -217,7 +224,7 @@ class Parts:
             n = seen[macro.name, mid] = seen.get((macro.name, mid), -1) + 1
             entry = self.maps.get(mid)
             inputs = (self.shared, entry, self.edits.get(entry.path) if entry else None, run)
-            return memo.part(f"{page}#{macro.name}:{mid}:{n}", inputs, lambda: macro(run))  # type: ignore[no-any-return]
+            return memo.part(page, f"{macro.name}:{mid}:{n}", inputs, lambda: macro(run))  # type: ignore[no-any-return]
 
         def per_map(items: Iterable[Any], macro: Any) -> Markup:
             return Markup("".join([part(mid, list(run), macro) for mid, run in itertools.groupby(items, key=_map_id)]))
@@ -395,7 +402,7 @@ def catalog_json(insights: Insights, memo: PageMemo | None = None) -> str:
         return {**m.model_dump(mode="json"), "derived": derived}
 
     maps = (
-        (mid, memo.part(f"{Paths.data}#{mid}", (entry, catalog.today, catalog.policy),
+        (mid, memo.part(Paths.data, mid, (entry, catalog.today, catalog.policy),
                         lambda mid=mid, entry=entry: _encode(map_json(mid, entry))))
         for mid, entry in catalog.maps.items()
     )
