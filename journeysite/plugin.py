@@ -95,7 +95,8 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Defining this hook makes MkDocs keep one plugin object across
-        `mkdocs serve` rebuilds, so the parse cache survives them."""
+        `mkdocs serve` rebuilds, so the parse cache and the page memo survive
+        them; under `serve` the memo keeps each map's rows too."""
         self.dirty = dirty
         self.memo = PageMemo(parts=command == "serve")
 

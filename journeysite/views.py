@@ -163,7 +163,10 @@ class PageMemo:
         return self._pages[key][1]
 
     def part(self, page: str, name: str, inputs: Any, compute: Callable[[], Any]) -> Any:
-        """A part of a page being computed, reused as `value` does."""
+        """A part of a page being computed, reused as `value` does (if the
+        memo keeps parts)."""
+        if not self.parts:
+            return compute()
         parts = self._parts.setdefault(page, {})
         self._used_parts.setdefault(page, set()).add(name)
         last = parts.get(name)
@@ -219,7 +222,7 @@ class Parts:
         seen: dict[tuple[str, str], int] = {}
 
         def part(mid: str, run: list[Any], macro: Any) -> Markup:
-            if memo is None or not memo.parts:
+            if memo is None or not memo.parts:  # nothing to keep: no key or inputs either
                 return macro(run)  # type: ignore[no-any-return]
             n = seen[macro.name, mid] = seen.get((macro.name, mid), -1) + 1
             entry = self.maps.get(mid)
