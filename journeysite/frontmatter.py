@@ -24,19 +24,28 @@ MAX_DEPTH = 40
 
 Path = tuple[str | int, ...]
 Position = tuple[int, int]
+#: A position as one integer, `line << COLUMN_BITS | column`: a tuple for every
+#: key and value was the biggest part of a large build's memory.
+Packed = int
+COLUMN_BITS = 24  # columns up to 16 Mi; a file has at most 8 MiB
+
+
+def _unpack(packed: Packed) -> Position:
+    return packed >> COLUMN_BITS, packed & ((1 << COLUMN_BITS) - 1)
 
 
 @dataclass
 class Marks:
-    """1-based (line, column) of every key and value, found by path.
+    """1-based (line, column) of every key and value, found by path (kept
+    packed, see `Packed`).
 
     Positions are recorded per container (mapping or list) as the YAML loader
     builds it, keyed by the container's identity; `data` keeps them alive.
     """
 
     data: Any = None
-    containers: dict[int, tuple[dict[Any, Position] | None, Any]] = field(default_factory=dict)
-    root: Position = (1, 1)
+    containers: dict[int, tuple[dict[Any, Packed] | None, Any]] = field(default_factory=dict)
+    root: Packed = 1 << COLUMN_BITS | 1
 
     def _walk(self, path: Path) -> tuple[Position, Position | None]:
         here, key, node = self.root, None, self.data
@@ -51,8 +60,8 @@ class Marks:
                 break
             key = keys.get(part) if keys is not None else None
         else:
-            return here, key
-        return here, None
+            return _unpack(here), None if key is None else _unpack(key)
+        return _unpack(here), None
 
     def value(self, path: Path) -> Position:
         """Where the value at `path` is, or its nearest recorded ancestor."""
@@ -83,8 +92,8 @@ class _Loader(_BaseLoader):
     def __init__(self, text: str, first_line: int) -> None:
         super().__init__(text)
         self.first_line = first_line
-        self.containers: dict[int, tuple[dict[Any, Position] | None, Any]] = {}
-        self.duplicates: list[tuple[Position, str, Position]] = []
+        self.containers: dict[int, tuple[dict[Any, Packed] | None, Any]] = {}
+        self.duplicates: list[tuple[Packed, str, Packed]] = []
         self.depths: dict[int, int] = {}
 
     def nested(self, node: yaml.Node, children: list[yaml.Node]) -> None:
@@ -96,14 +105,14 @@ class _Loader(_BaseLoader):
             if not isinstance(child, yaml.ScalarNode):
                 self.depths[id(child)] = depth + 1
 
-    def at(self, node: yaml.Node) -> Position:
-        return node.start_mark.line + self.first_line, node.start_mark.column + 1
+    def at(self, node: yaml.Node) -> Packed:
+        return (node.start_mark.line + self.first_line) << COLUMN_BITS | (node.start_mark.column + 1)
 
     def journey_map(self, node: yaml.MappingNode) -> Any:
         data: dict[str, Any] = {}
         yield data
-        keys: dict[Any, Position] = {}
-        values: dict[Any, Position] = {}
+        keys: dict[Any, Packed] = {}
+        values: dict[Any, Packed] = {}
         self.nested(node, [value for _, value in node.value])
         for key_node, value_node in node.value:
             if key_node.tag == "tag:yaml.org,2002:merge":
@@ -212,7 +221,7 @@ def parse_yaml(text: str, path: str, first_line: int = 1) -> Document:
             problem = "a tab cannot indent YAML; use spaces"
         return _failed(path, line, col, "JS104", f"YAML syntax error: {problem}")
     except _Problem as problem:
-        return _failed(path, *loader.at(problem.node), problem.code, problem.message)  # type: ignore[union-attr]
+        return _failed(path, *_unpack(loader.at(problem.node)), problem.code, problem.message)  # type: ignore[union-attr]
     except RecursionError:
         return _failed(path, first_line, 1, "JS105", f"YAML nested more than {MAX_DEPTH} levels deep")
     finally:
@@ -220,7 +229,7 @@ def parse_yaml(text: str, path: str, first_line: int = 1) -> Document:
             loader.dispose()
     marks = Marks(data, loader.containers, loader.at(node))
     duplicates = [
-        Diagnostic(path, *at, "JS106", name, f"duplicate key '{name}' (first at line {first[0]}); YAML would silently keep only the last")
+        Diagnostic(path, *_unpack(at), "JS106", name, f"duplicate key '{name}' (first at line {_unpack(first)[0]}); YAML would silently keep only the last")
         for at, name, first in loader.duplicates
     ]
     return Document(data, marks, diagnostics=duplicates)
