@@ -350,7 +350,7 @@ def generated_pages(
     skip = set(skip)
     usage = insights.touchpoint_usage
     actions = insights.actions
-    board = {q: sorted((a for a in actions if a.quadrant == q), key=lambda a: a.action.status) for q in QUADRANTS}
+    board = {q: sorted((a for a in actions if a.quadrant == q), key=lambda a: STATUSES.index(a.action.status)) for q in QUADRANTS}
     shared = memo.shared(_shared(catalog, paths))
     parts = Parts(memo, shared, catalog.maps, edits)
     everything = _everything(shared, catalog)

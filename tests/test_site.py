@@ -221,6 +221,11 @@ def test_insight_pages(example_site: Site) -> None:
         "Fill-ins (low effort, low impact)", "By status"]
     quick = actions.find("h2").find_next("table").get_text()
     assert "Offer a call-back within one hour instead of hold" in quick
+    # Within a quadrant, actions follow the workflow: ideas, planned, in progress, done, dropped.
+    workflow = ["idea", "planned", "in-progress", "done", "dropped"]
+    for table in actions.select("table")[:-1]:
+        statuses = [tr.select("td")[5].get_text() for tr in table.select("tbody tr")]
+        assert statuses == sorted(statuses, key=workflow.index), statuses
     evidence = example_site.article("insights/evidence/").get_text()
     assert "We do not know how landlords compare prices today" in evidence
     wins = [li.get_text(" ", strip=True) for li in example_site.article("insights/wins/").select("li")]
