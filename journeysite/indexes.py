@@ -107,10 +107,9 @@ def map_freshness(catalog: Catalog, m: Map) -> Freshness:
     return freshness(m, catalog.today, catalog.policy.review_every, catalog.policy.due_window)
 
 
-def ownership(catalog: Catalog, all_steps: list[StepRef] | None = None,
-              all_actions: list[ActionRef] | None = None) -> dict[str, Ownership]:
-    """Per team id (every team, even one that owns nothing yet). `all_steps`
-    and `all_actions` are `steps(catalog)` and `actions(catalog)`, when known."""
+def ownership(catalog: Catalog, all_steps: list[StepRef], all_actions: list[ActionRef]) -> dict[str, Ownership]:
+    """Per team id (every team, even one that owns nothing yet), from
+    `steps(catalog)` and `actions(catalog)`."""
     owned: dict[str, Ownership] = {tid: Ownership() for tid in catalog.teams}
 
     def of(team: str) -> Ownership:
@@ -122,12 +121,12 @@ def ownership(catalog: Catalog, all_steps: list[StepRef] | None = None,
             of(team).contributes_to.append(mid)
         for stage in m.stages:
             of(catalog.stage_owner(m, stage)).stages.append((mid, stage))
-    for ref in steps(catalog) if all_steps is None else all_steps:
+    for ref in all_steps:
         of(ref.owner).steps.append(ref)
     for tid, entry in catalog.touchpoints.items():
         if entry.data is not None:
             of(entry.data.owner).touchpoints.append(tid)
-    for ref in actions(catalog) if all_actions is None else all_actions:
+    for ref in all_actions:
         of(ref.action.owner).actions.append(ref)
     urgency = {mid: URGENCY.index(map_freshness(catalog, m).state) for mid, m in catalog.valid_maps()}
     for own in owned.values():
@@ -135,10 +134,11 @@ def ownership(catalog: Catalog, all_steps: list[StepRef] | None = None,
     return dict(sorted(owned.items()))
 
 
-def touchpoint_usage(catalog: Catalog, all_steps: list[StepRef] | None = None) -> dict[str, TouchpointUse]:
-    """Every touchpoint (known or merely referenced) with the steps that use it."""
+def touchpoint_usage(catalog: Catalog, all_steps: list[StepRef]) -> dict[str, TouchpointUse]:
+    """Every touchpoint (known or merely referenced) with the steps that use
+    it, from `steps(catalog)`."""
     uses: dict[str, list[StepRef]] = {tid: [] for tid in catalog.touchpoints}
-    for ref in steps(catalog) if all_steps is None else all_steps:
+    for ref in all_steps:
         for tid in dict.fromkeys(ref.step.touchpoints):
             uses.setdefault(tid, []).append(ref)
     return {tid: TouchpointUse(tuple(refs)) for tid, refs in sorted(uses.items())}

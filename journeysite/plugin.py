@@ -41,7 +41,7 @@ log = get_plugin_logger(__name__)
 #: and close their own lines (user text in them is escaped, so no author can
 #: write a line that ends one early). Listings of other pages' content also
 #: say `data-search-exclude`, Material's word for "not in the search index".
-RAW_OPEN = re.compile(r"^<(table|ul|p) data-js-raw( data-search-exclude)?>$", re.M)
+RAW_OPEN = re.compile(r"^<(table|ul|p) data-js-raw(?: data-search-exclude)?>$", re.M)
 UNSEARCHED = re.compile(r"<\w+ data-search-exclude>")
 #: A tag in our escaped HTML (a `>` in an attribute is escaped too).
 TAG = re.compile(r"<[^>]+>")

@@ -248,7 +248,7 @@ def _shared(catalog: Catalog, paths: Paths) -> tuple[Any, ...]:
 
 def _everything(shared: tuple[Any, ...], catalog: Catalog) -> tuple[Any, ...]:
     """The inputs of the pages that list every map (indexes, dashboards)."""
-    return (shared, tuple(catalog.maps.values()), tuple(catalog.personas.values()), catalog.diagnostics)
+    return (shared, tuple(catalog.maps.values()), catalog.diagnostics)
 
 
 def _page(template: str, catalog: Catalog, paths: Paths, path: str, parts: Parts = Parts(), **context: Any) -> str:
@@ -310,7 +310,8 @@ def entry_pages(
     """(title, Markdown) of every map, persona and team page, by source path.
 
     With a `memo`, a page is rendered only when what it shows has changed:
-    a map page shows its own entry, its persona, parent and micro-journeys;
+    a map page shows its own entry, its parent and micro-journeys (and,
+    like every page, the shared names of teams, personas and touchpoints);
     a persona page the maps of that persona; a team page the maps that
     involve the team.
     """
@@ -321,7 +322,7 @@ def entry_pages(
     pages: dict[str, tuple[str, str]] = {}
     for e in catalog.maps.values():
         m, edit = e.data, edits.get(e.path)
-        related = (catalog.personas.get(m.persona), catalog.maps.get(m.parent or ""), tuple(insights.children.get(e.id, ()))) if m else ()
+        related = (catalog.maps.get(m.parent or ""), tuple(insights.children.get(e.id, ()))) if m else ()
         inputs = (shared, e, edit, catalog.problems(e.path), related)
         pages[e.path] = (e.title, memo.value(e.path, inputs, lambda e=e, edit=edit: map_page(insights, e, paths, edit)))
     for e in catalog.personas.values():

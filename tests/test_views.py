@@ -56,7 +56,7 @@ def test_map_metrics() -> None:
 
 
 def test_ownership_of_the_example(kb: KnowledgeBase) -> None:
-    own = indexes.ownership(kb.catalog())
+    own = indexes.Insights(kb.catalog()).ownership
     assert sorted(own) == ["claims", "contact-centre", "digital", "marketing", "partner-network", "sales"]
     # Overdue and unvalidated maps come first for their owner.
     assert own["sales"].maps == ["renew-landlord-policies", "switch-to-landlord-cover", "buy-first-home-insurance"]
@@ -73,7 +73,7 @@ def test_ownership_of_the_example(kb: KnowledgeBase) -> None:
 
 
 def test_touchpoint_usage(kb: KnowledgeBase) -> None:
-    usage = indexes.touchpoint_usage(kb.catalog())
+    usage = indexes.Insights(kb.catalog()).touchpoint_usage
     hotline = usage["claims-hotline"]
     assert [(u.map_id, u.step.name, u.step.emotion) for u in hotline.uses] == [
         ("first-home-claim", "Call the claims hotline", 2), ("first-home-claim", "Get a claim number", 3)]
