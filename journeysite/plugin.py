@@ -13,7 +13,7 @@ import re
 import secrets
 import tempfile
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Iterator, Mapping
 
 from jinja2 import Environment
 from markupsafe import Markup, escape
@@ -33,7 +33,7 @@ from .jinja_cache import TemplateCaches
 from .loader import ParseCache, collector_paused
 from .project import ProjectError, build_date, settings_from
 from .vendor import SITE_PATH, MermaidMissing, installed_script
-from .views import PageMemo, Paths, entry_pages, generated_pages
+from .views import PageMemo, Paths, entry_jobs, generated_jobs, rendered
 
 log = get_plugin_logger(__name__)
 #: The large tables and lists our templates write as raw HTML, marked so
@@ -53,7 +53,7 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
         self.cache = ParseCache()
         self.memo = PageMemo()
         self.compiled = TemplateCaches()
-        self.rendered_before: dict[str, tuple[str, str]] = {}
+        self.rendered_before: dict[str, str] = {}
         self.dirty = False
         #: Generated pages as files, for `--dirty` (see `_scratch_file`).
         self.scratch: tempfile.TemporaryDirectory[str] | None = None
@@ -61,7 +61,10 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
 
     def _reset(self) -> None:
         self.paths = Paths()
-        self.pages: dict[str, tuple[str, str]] = {}
+        #: The Markdown we render for entry pages (the author's files) and
+        #: generated pages, by source path; the titles of entry pages.
+        self.markdown: Mapping[str, str] = {}
+        self.titles: dict[str, str] = {}
         self.generated: set[str] = set()
         #: Map, persona, team and touchpoint pages: what `nav_entries: false` hides.
         self.entries: set[str] = set()
@@ -109,21 +112,24 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
 
         insights = Insights(catalog)
         edits = last_edited(docs, [e.path for e in catalog.maps.values()], self.today)
+        entries = entry_jobs(insights, self.paths, edits, self.memo)
+        generated = generated_jobs(insights, self.paths, {f.src_uri for f in files}, edits, self.memo)
+        self.titles = {j.path: j.title for j in entries if j.title is not None}
         with collector_paused():
-            self.pages = entry_pages(insights, self.paths, edits, self.memo)
-            generated = generated_pages(insights, self.paths, {f.src_uri for f in files}, edits, self.memo)
+            self.markdown = rendered([*entries, *generated], self.memo)
         self.memo.keep()
-        self.entries = set(self.pages) | {self.paths.touchpoint(tid) for tid in catalog.touchpoints}
+        self.entries = set(self.titles) | {self.paths.touchpoint(tid) for tid in catalog.touchpoints}
         self.tags = {e.path: list(e.data.tags) for e in catalog.maps.values() if e.data is not None and e.data.tags}
         if self.dirty:
             self._mark_changed(files)
         files.append(File.generated(config, SITE_PATH, abs_src_path=str(self.mermaid)))
-        for page in generated:
+        for job in generated:
+            content = self.markdown[job.path]
             if self.dirty:
-                files.append(File.generated(config, page.path, abs_src_path=str(self._scratch_file(page.path, page.content))))
+                files.append(File.generated(config, job.path, abs_src_path=str(self._scratch_file(job.path, content))))
             else:
-                files.append(File.generated(config, page.path, content=page.content))
-            self.generated.add(page.path)
+                files.append(File.generated(config, job.path, content=content))
+            self.generated.add(job.path)
         return files
 
     def _scratch_file(self, path: str, content: str) -> Path:
@@ -147,9 +153,9 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
         content in memory counts as modified; its source comes from
         `on_page_read_source`, so the content itself is never read)."""
         for file in files.documentation_pages():
-            if file.src_uri in self.pages and self.pages[file.src_uri] != self.rendered_before.get(file.src_uri):
+            if file.src_uri in self.titles and self.markdown[file.src_uri] != self.rendered_before.get(file.src_uri):
                 file.content_string = ""
-        self.rendered_before = dict(self.pages)
+        self.rendered_before = {src: self.markdown[src] for src in self.titles}
 
     def on_env(self, env: Environment, config: MkDocsConfig, files: Files) -> Environment:
         """Material's templates are compiled once per `mkdocs serve`."""
@@ -165,13 +171,13 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
         matter: MkDocs would parse every file's YAML a second time (and could
         not decode a file that is not UTF-8). The blank first line tells
         MkDocs there is no metadata."""
-        rendered = self.pages.get(page.file.src_uri)
-        return None if rendered is None else "\n" + rendered[1]
+        src = page.file.src_uri
+        return "\n" + self.markdown[src] if src in self.titles else None
 
     def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
         src = page.file.src_uri
-        if src in self.pages:
-            page.meta["title"], markdown = self.pages[src]
+        if src in self.titles:
+            page.meta["title"], markdown = self.titles[src], self.markdown[src]
             if src in self.tags:  # for Material's tags plugin, which runs later
                 page.meta["tags"] = self.tags[src]
         if src in self.generated:
@@ -179,7 +185,7 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
             if "\n## " not in markdown:  # a single table: give it the table of contents' width
                 page.meta.setdefault("hide", ["toc"])
         _escape_meta(page.meta)
-        if src in self.pages or src in self.generated:
+        if src in self.titles or src in self.generated:
             markdown = self._set_aside(src, markdown)
         return markdown
 

@@ -73,12 +73,6 @@ class Paths:
         return f"touchpoints/{tid}.md"
 
 
-@dataclass(frozen=True)
-class Generated:
-    path: str
-    content: str
-
-
 class Refs:
     """References from one page to the knowledge base's entries: links, or
     plain text when the target does not exist (its error is reported elsewhere).
@@ -304,47 +298,66 @@ def team_page(insights: Insights, entry: Entry[Any], paths: Paths = Paths(), par
                  problems=catalog.problems(entry.path), owned=owned, freshness=insights.freshness)
 
 
-def entry_pages(
-    insights: Insights, paths: Paths = Paths(), edits: Mapping[str, Edit] = {}, memo: PageMemo | None = None,
-) -> dict[str, tuple[str, str]]:
-    """(title, Markdown) of every map, persona and team page, by source path.
+@dataclass(frozen=True)
+class Job:
+    """A page to render: where it goes, what it shows (the inputs a memo
+    compares) and how to render it. An entry page (a file of the author's)
+    carries its entry's title; a page the site derives has none."""
 
-    With a `memo`, a page is rendered only when what it shows has changed:
-    a map page shows its own entry, its parent and micro-journeys (and,
-    like every page, the shared names of teams, personas and touchpoints);
-    a persona page the maps of that persona; a team page the maps that
-    involve the team.
+    path: str
+    inputs: Any
+    render: Callable[[], str]
+    title: str | None = None
+
+
+def rendered(jobs: Iterable[Job], memo: PageMemo | None = None) -> dict[str, str]:
+    """The Markdown of each job's page, by path; with a `memo`, a page is
+    rendered only when its inputs changed."""
+    memo = memo if memo is not None else PageMemo()
+    return {j.path: memo.value(j.path, j.inputs, j.render) for j in jobs}
+
+
+def entry_jobs(
+    insights: Insights, paths: Paths = Paths(), edits: Mapping[str, Edit] = {}, memo: PageMemo | None = None,
+) -> list[Job]:
+    """Every map, persona and team page.
+
+    Their inputs: a map page shows its own entry, its parent and
+    micro-journeys (and, like every page, the shared names of teams,
+    personas and touchpoints); a persona page the maps of that persona; a
+    team page the maps that involve the team. `memo` keeps the rows of team
+    pages, if it keeps parts.
     """
     catalog = insights.catalog
     memo = memo if memo is not None else PageMemo()
     shared = memo.shared(_shared(catalog, paths))
     parts = Parts(memo, shared, catalog.maps, edits)
-    pages: dict[str, tuple[str, str]] = {}
+    jobs: list[Job] = []
     for e in catalog.maps.values():
         m, edit = e.data, edits.get(e.path)
         related = (catalog.maps.get(m.parent or ""), tuple(insights.children.get(e.id, ()))) if m else ()
         inputs = (shared, e, edit, catalog.problems(e.path), related)
-        pages[e.path] = (e.title, memo.value(e.path, inputs, lambda e=e, edit=edit: map_page(insights, e, paths, edit)))
+        jobs.append(Job(e.path, inputs, lambda e=e, edit=edit: map_page(insights, e, paths, edit), e.title))
     for e in catalog.personas.values():
         row = insights.coverage.matrix.get(e.id, {})
         inputs = (shared, e, catalog.problems(e.path), [(phase, [catalog.maps[mid] for mid in mids]) for phase, mids in row.items()])
-        pages[e.path] = (e.title, memo.value(e.path, inputs, lambda e=e: persona_page(insights, e, paths)))
+        jobs.append(Job(e.path, inputs, lambda e=e: persona_page(insights, e, paths), e.title))
     for e in catalog.teams.values():
         owned = insights.ownership.get(e.id, indexes.Ownership())
         involved = {*owned.maps, *owned.contributes_to, *(mid for mid, _ in owned.stages),
                     *(ref.map_id for ref in owned.steps), *(ref.map_id for ref in owned.actions)}
         inputs = (shared, e, catalog.problems(e.path), [entry for mid, entry in catalog.maps.items() if mid in involved])
-        pages[e.path] = (e.title, memo.value(e.path, inputs, lambda e=e: team_page(insights, e, paths, parts)))
-    return pages
+        jobs.append(Job(e.path, inputs, lambda e=e: team_page(insights, e, paths, parts), e.title))
+    return jobs
 
 
-def generated_pages(
+def generated_jobs(
     insights: Insights, paths: Paths = Paths(), skip: Iterable[str] = (), edits: Mapping[str, Edit] = {},
     memo: PageMemo | None = None,
-) -> list[Generated]:
-    """Every page the site derives, except those whose path is in `skip`
-    (an author's own page of that name wins). With a `memo`, as in
-    `entry_pages`: a touchpoint page shows the maps that use it, the other
+) -> list[Job]:
+    """Every page the site derives, and `maps.json`, except those whose path
+    is in `skip` (an author's own page of that name wins). Their inputs, as
+    in `entry_jobs`: a touchpoint page shows the maps that use it, the other
     pages every map."""
     catalog = insights.catalog
     memo = memo if memo is not None else PageMemo()
@@ -374,13 +387,13 @@ def generated_pages(
         if tid in catalog.touchpoints:
             users = [catalog.maps[mid] for mid in dict.fromkeys(u.map_id for u in usage[tid].uses)]
             specs.append((paths.touchpoint(tid), "touchpoint.md", (shared, tid, users), {"tid": tid, "tp": catalog.touchpoints[tid], "use": usage[tid]}))
-    pages = [
-        Generated(path, memo.value(path, inputs, lambda t=template, p=path, c=ctx: _page(t, catalog, paths, p, parts, **c)))
+    jobs = [
+        Job(path, inputs, lambda t=template, p=path, c=ctx: _page(t, catalog, paths, p, parts, **c))
         for path, template, inputs, ctx in specs if path not in skip
     ]
     if paths.data not in skip:
-        pages.append(Generated(paths.data, memo.value(paths.data, everything, lambda: catalog_json(insights, memo))))
-    return pages
+        jobs.append(Job(paths.data, everything, lambda: catalog_json(insights, memo)))
+    return jobs
 
 
 def catalog_json(insights: Insights, memo: PageMemo | None = None) -> str:

@@ -13,7 +13,7 @@ from journeysite.catalog import build
 from journeysite.history import Edit
 from journeysite.indexes import Insights
 from journeysite.loader import ParseCache
-from journeysite.views import PageMemo, Paths, entry_pages, generated_pages
+from journeysite.views import PageMemo, Paths, entry_jobs, generated_jobs, rendered
 
 CLAIM = "maps/first-home-claim.md"
 PHOTOS = "maps/claim-photo-evidence.md"
@@ -38,9 +38,7 @@ EDITS: list[tuple[str, str, str, str]] = [
 def pages(kb: KnowledgeBase, cache: ParseCache, memo: PageMemo | None, today: dt.date = TODAY,
           edits: dict[str, Edit] = {}) -> dict[str, str]:
     insights = Insights(build(kb.root, today, cache=cache))
-    out = {path: text for path, (_, text) in entry_pages(insights, Paths(), edits, memo).items()}
-    out.update((g.path, g.content) for g in generated_pages(insights, Paths(), (), edits, memo))
-    return out
+    return rendered([*entry_jobs(insights, Paths(), edits, memo), *generated_jobs(insights, Paths(), (), edits, memo)], memo)
 
 
 @pytest.mark.parametrize("parts", [True, False], ids=["serve", "build"])
