@@ -24,6 +24,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 
+from . import background
 from .catalog import build
 from .config import JourneysiteConfig
 from .diagnostics import Severity
@@ -33,7 +34,7 @@ from .jinja_cache import TemplateCaches
 from .loader import ParseCache, collector_paused
 from .project import ProjectError, build_date, settings_from
 from .vendor import SITE_PATH, MermaidMissing, installed_script
-from .views import PageMemo, Paths, entry_jobs, generated_jobs, rendered
+from .views import Job, PageMemo, Paths, entry_jobs, generated_jobs, rendered
 
 log = get_plugin_logger(__name__)
 #: The large tables and lists our templates write as raw HTML, marked so
@@ -55,6 +56,8 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
         self.compiled = TemplateCaches()
         self.rendered_before: dict[str, str] = {}
         self.dirty = False
+        #: Whether pages may be rendered in a second process (one-off builds).
+        self.background = True
         #: Generated pages as files, for `--dirty` (see `_scratch_file`).
         self.scratch: tempfile.TemporaryDirectory[str] | None = None
         self._reset()
@@ -102,6 +105,7 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
         them; under `serve` the memo keeps each map's rows too."""
         self.dirty = dirty
         self.memo = PageMemo(parts=command == "serve")
+        self.background = command != "serve" and not dirty
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         docs = Path(config.docs_dir)
@@ -113,24 +117,37 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
         insights = Insights(catalog)
         edits = last_edited(docs, [e.path for e in catalog.maps.values()], self.today)
         entries = entry_jobs(insights, self.paths, edits, self.memo)
-        generated = generated_jobs(insights, self.paths, {f.src_uri for f in files}, edits, self.memo)
+        derived = generated_jobs(insights, self.paths, {f.src_uri for f in files}, edits, self.memo)
         self.titles = {j.path: j.title for j in entries if j.title is not None}
-        with collector_paused():
-            self.markdown = rendered([*entries, *generated], self.memo)
-        self.memo.keep()
+        self.generated = {j.path for j in derived}
         self.entries = set(self.titles) | {self.paths.touchpoint(tid) for tid in catalog.touchpoints}
         self.tags = {e.path: list(e.data.tags) for e in catalog.maps.values() if e.data is not None and e.data.tags}
+        pages = [*entries, *(j for j in derived if j.path != self.paths.data)]
+        with collector_paused():
+            data = rendered([j for j in derived if j.path == self.paths.data], self.memo)
+            self.markdown = self._render(pages, files)
+        self.memo.keep()
         if self.dirty:
             self._mark_changed(files)
         files.append(File.generated(config, SITE_PATH, abs_src_path=str(self.mermaid)))
-        for job in generated:
-            content = self.markdown[job.path]
+        for job in derived:
+            # A page's source comes from `on_page_read_source`; the file
+            # holds it only under `--dirty`, where its age matters.
+            content = data.get(job.path) or (self.markdown[job.path] if self.dirty else "")
             if self.dirty:
                 files.append(File.generated(config, job.path, abs_src_path=str(self._scratch_file(job.path, content))))
             else:
                 files.append(File.generated(config, job.path, content=content))
-            self.generated.add(job.path)
         return files
+
+    def _render(self, pages: list[Job], files: Files) -> Mapping[str, str]:
+        """Each page's Markdown: from a second process in a one-off build
+        where one can run (see `background`), in the order MkDocs reads
+        pages (the author's files, then ours as appended); else here."""
+        if not (self.background and self.config.render_in_background and background.available()):
+            return rendered(pages, self.memo)
+        order = [f.src_uri for f in files.documentation_pages()]
+        return background.Background({j.path: j.render for j in pages}, order)
 
     def _scratch_file(self, path: str, content: str) -> Path:
         """Under `--dirty`, MkDocs counts a page with content in memory as
@@ -157,6 +174,16 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
                 file.content_string = ""
         self.rendered_before = {src: self.markdown[src] for src in self.titles}
 
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        self._stop_background()
+
+    def on_build_error(self, *, error: Exception) -> None:
+        self._stop_background()
+
+    def _stop_background(self) -> None:
+        if isinstance(self.markdown, background.Background):
+            self.markdown.close()
+
     def on_env(self, env: Environment, config: MkDocsConfig, files: Files) -> Environment:
         """Material's templates are compiled once per `mkdocs serve`."""
         return self.compiled.attach(env)
@@ -172,12 +199,14 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
         not decode a file that is not UTF-8). The blank first line tells
         MkDocs there is no metadata."""
         src = page.file.src_uri
-        return "\n" + self.markdown[src] if src in self.titles else None
+        return "\n" + self.markdown[src] if src in self.markdown else None
 
     def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
         src = page.file.src_uri
+        if src in self.markdown:
+            markdown = self.markdown[src]
         if src in self.titles:
-            page.meta["title"], markdown = self.titles[src], self.markdown[src]
+            page.meta["title"] = self.titles[src]
             if src in self.tags:  # for Material's tags plugin, which runs later
                 page.meta["tags"] = self.tags[src]
         if src in self.generated:

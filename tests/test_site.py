@@ -14,6 +14,8 @@ from bs4 import Tag
 
 from conftest import Site, SiteProject
 
+from journeysite import background
+
 CLAIM = "maps/first-home-claim/"
 
 
@@ -313,6 +315,30 @@ def test_one_plugin_object_builds_twice_the_same(project: SiteProject) -> None:
     assert plugin.cache.parses == parses + 1  # only the edited map
     page = Path(config.site_dir, "touchpoints/repairer-booking/index.html").read_text()
     assert "Wait for the call</td><td><span class=\"js-emotion js-emotion--2\"" in page
+
+
+@pytest.mark.skipif(not background.available(), reason="needs fork and a second core")
+def test_pages_rendered_in_a_second_process_equal_those_rendered_in_the_build(project: SiteProject) -> None:
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    config_file = project.root / "mkdocs.yml"
+    sites = []
+    for in_background in (True, False):
+        if not in_background:
+            text = config_file.read_text().replace("  - journeysite:\n", "  - journeysite:\n      render_in_background: false\n", 1)
+            config_file.write_text(text)
+        config = load_config(str(config_file), site_dir=str(project.root / f"site-{in_background}"))
+        config.plugins.on_startup(command="build", dirty=False)
+        build(config)
+        pages = config.plugins["journeysite"].markdown
+        assert isinstance(pages, background.Background) is in_background
+        if in_background:
+            assert pages.rendered_here == 0 and pages.child_seconds
+        site = Path(config.site_dir)
+        sites.append({p.relative_to(site): p.read_bytes() for p in site.rglob("*") if p.is_file() and "sitemap" not in p.name})
+    assert sites[0].keys() == sites[1].keys()
+    assert [p for p in sites[0] if sites[0][p] != sites[1][p]] == []
 
 
 def test_serve_rebuilds_reuse_compiled_theme_templates_until_one_is_edited(project: SiteProject) -> None:

@@ -1,0 +1,121 @@
+"""Render pages in a second process while the site engine converts the ones
+it already has.
+
+MkDocs converts Markdown on one core, and most of our own time in a large
+one-off build is rendering pages. Where a second core is free, a child
+forked after loading renders every page in the order the engine will ask
+for them and sends each back as it is done: forking shares the loaded
+catalog without copying it, and the engine waits only when it overtakes
+the child. The child keeps no state of ours: the rendered pages come back
+to this process, as in a serial build.
+
+If the child fails or stalls, the pages it did not send are rendered here,
+so an error in a template surfaces exactly as in a serial build. Only for
+one-off builds: `mkdocs serve` rebuilds while other threads run, which fork
+does not mix with, and keeps its own memo.
+"""
+
+from __future__ import annotations
+
+import gc
+import multiprocessing
+import os
+import threading
+import time
+from multiprocessing.connection import Connection
+from typing import Callable, Iterable, Iterator, Mapping
+
+#: Seconds without a page from the child before it counts as stuck.
+STALL = 60.0
+
+
+def available() -> bool:
+    """Fork exists here and a second core can run the child."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
+    return cores > 1 and "fork" in multiprocessing.get_all_start_methods()
+
+
+class Background(Mapping[str, str]):
+    """Each job's result by key, rendered by a forked child; reading one
+    waits until the child has sent it."""
+
+    def __init__(self, jobs: Mapping[str, Callable[[], str]], order: Iterable[str] = ()) -> None:
+        self._jobs = dict(jobs)
+        first = [key for key in dict.fromkeys(order) if key in self._jobs]
+        order = [*first, *(key for key in self._jobs if key not in set(first))]
+        self._done: dict[str, str] = {}
+        self._ready = threading.Condition()
+        self._finished = False
+        #: Pages rendered here because the child did not send them; the
+        #: child's CPU seconds, once it has sent everything (for the bench).
+        self.rendered_here = 0
+        self.child_seconds: float | None = None
+        context = multiprocessing.get_context("fork")
+        receiving, sending = context.Pipe(duplex=False)
+        self._child = context.Process(target=_render, args=(self._jobs, order, sending), daemon=True)
+        self._child.start()
+        sending.close()
+        threading.Thread(target=self._receive, args=(receiving,), daemon=True).start()
+
+    def _receive(self, connection: Connection) -> None:
+        """Store what the child sends until it closes the pipe (done, failed
+        or killed); a thread, so the child never waits for the engine."""
+        try:
+            while True:
+                key, result = connection.recv()
+                with self._ready:
+                    if key is None:
+                        self.child_seconds = result
+                    else:
+                        self._done[key] = result
+                    self._ready.notify_all()
+        except (EOFError, OSError):
+            pass
+        finally:
+            connection.close()
+            with self._ready:
+                self._finished = True
+                self._ready.notify_all()
+
+    def __getitem__(self, key: str) -> str:
+        with self._ready:
+            while key not in self._done and not self._finished:
+                if not self._ready.wait(STALL):
+                    self.close()  # stuck: what it has not sent is rendered here
+        if key in self._done:
+            return self._done[key]
+        result = self._done[key] = self._jobs[key]()
+        self.rendered_here += 1
+        return result
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._jobs
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._jobs)
+
+    def __len__(self) -> int:
+        return len(self._jobs)
+
+    def close(self) -> None:
+        """Stop the child if it still runs, and reap it."""
+        if self._child.is_alive():
+            self._child.terminate()
+        self._child.join()
+        with self._ready:
+            self._finished = True
+
+
+def _render(jobs: Mapping[str, Callable[[], str]], order: list[str], connection: Connection) -> None:
+    """The child: render and send each job in order, then its CPU time. On
+    any error it just stops; the parent renders the rest and meets the
+    error itself."""
+    gc.disable()  # it lives for one build; collecting would only rescan the catalog
+    try:
+        for key in order:
+            connection.send((key, jobs[key]()))
+        connection.send((None, time.process_time()))
+    except Exception:
+        pass
+    finally:
+        connection.close()
