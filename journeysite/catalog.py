@@ -11,7 +11,8 @@ from .diagnostics import Diagnostic, Severity, did_you_mean
 from .freshness import freshness
 from .frontmatter import Path as FieldPath, dotted
 from .loader import Layout, Loaded, ParseCache, load
-from .model import Entry, Map, Persona, Stage, Step, Team, Touchpoint
+from .model import Entry, Map, Persona, Stage, Step, Team, Touchpoint, text_fields
+from .render import doc_links, relative
 
 
 @dataclass(frozen=True)
@@ -73,7 +74,7 @@ def build(
 ) -> Catalog:
     """Load `root` and resolve every reference between its files."""
     loaded = load(root, today, layout, cache)
-    diagnostics = loaded.diagnostics + list(_references(loaded)) + list(_notices(loaded, today, policy))
+    diagnostics = loaded.diagnostics + list(_references(loaded)) + list(_links(loaded, root, layout)) + list(_notices(loaded, today, policy))
     diagnostics.sort(key=lambda d: (d.path, d.line, d.col, d.code))
     return Catalog(loaded.maps, loaded.personas, loaded.teams, loaded.touchpoints, tuple(diagnostics), today, policy)
 
@@ -113,6 +114,28 @@ def _references(loaded: Loaded) -> Iterable[Diagnostic]:
         for i, action in enumerate(m.actions):
             yield from team(path, ("actions", i, "owner"), action.owner)
         yield from _parent(loaded, mid, m, path)
+
+
+def _links(loaded: Loaded, root: Path, layout: Layout) -> Iterable[Diagnostic]:
+    """Links in text fields to a map, persona or team that does not exist.
+
+    MkDocs checks the links of a page's body, not those of its front
+    matter. Links into the folders of entries are checked here; a link
+    elsewhere in the docs may point at a page the site generates.
+    """
+    folders = tuple(f"{folder}/" for folder in (layout.maps, layout.personas, layout.teams))
+    known = [e.path for entries in (loaded.maps, loaded.personas, loaded.teams) for e in entries.values()]
+    exists = set(known) | {f"{folder}index.md" for folder in folders}
+    for entry in [*loaded.maps.values(), *loaded.personas.values()]:
+        if entry.data is None:
+            continue
+        for loc, value in text_fields(entry.data):
+            for written, target in doc_links(value, entry.path):
+                if target.startswith(folders) and target not in exists and not (root / target).is_file():
+                    line, col = loaded.marks[entry.path].value(loc)
+                    yield Diagnostic(entry.path, line, col, "JS209", dotted(loc),
+                                     f"link to '{written}': there is no {target}"
+                                     f"{did_you_mean(written.partition('#')[0], (relative(k, entry.path) for k in known))}", Severity.WARNING)
 
 
 def _parent(loaded: Loaded, mid: str, m: Map, path: str) -> Iterable[Diagnostic]:

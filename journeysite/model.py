@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Annotated, Generic, Literal, TypeVar
+from typing import Annotated, Any, Generic, Iterator, Literal, TypeVar, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, Strict, StringConstraints
 
@@ -33,6 +33,25 @@ STATUSES: tuple[Status, ...] = ("idea", "planned", "in-progress", "done", "dropp
 Method = Literal["interviews", "survey", "usability-test", "analytics", "workshop", "other"]
 SourceType = Literal["crm", "contact-centre", "voc", "research", "analytics", "social", "other"]
 Channel = Literal["web", "app", "email", "phone", "chat", "in-person", "mail", "social", "partner", "other"]
+
+
+def text_fields(model: BaseModel, at: tuple[str | int, ...] = ()) -> Iterator[tuple[tuple[str | int, ...], str]]:
+    """Every value of a `Text` field (inline Markdown) in `model`, with its
+    field path: what may hold links."""
+    for name, info in type(model).model_fields.items():
+        value = getattr(model, name)
+        values = value if isinstance(value, tuple) else (value,)
+        here = [(at + (name, i), v) for i, v in enumerate(values)] if isinstance(value, tuple) else [(at + (name,), value)]
+        if _holds_text(info.annotation):
+            yield from ((loc, v) for loc, v in here if isinstance(v, str))
+        else:
+            for loc, v in here:
+                if isinstance(v, BaseModel):
+                    yield from text_fields(v, loc)
+
+
+def _holds_text(annotation: Any) -> bool:
+    return annotation == Text or any(_holds_text(a) for a in get_args(annotation) if a is not Ellipsis)
 
 
 class Strictly(BaseModel):

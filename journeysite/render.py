@@ -11,10 +11,12 @@ from __future__ import annotations
 import functools
 import posixpath
 import re
-from typing import Any
+from typing import Any, Iterator
+from urllib.parse import quote, unquote
 
 import yaml
-from jinja2 import Environment, PackageLoader, StrictUndefined
+from jinja2 import Environment, PackageLoader, StrictUndefined, pass_context
+from jinja2.runtime import Context
 from markdown_it import MarkdownIt
 from markupsafe import Markup, escape
 
@@ -75,20 +77,72 @@ def yaml_scalar(value: object) -> Markup:
     return Markup(dumped.strip()[1:-1])
 
 
-def inline_markdown(value: object) -> Markup:
+def inline_markdown(value: object, page: str | None = None, origin: str | None = None, directory_urls: bool = True) -> Markup:
     """Inline Markdown from front matter, rendered by markdown-it with HTML off.
 
     Raw HTML comes out as text and images are not loaded; link targets are
-    checked by markdown-it (no `javascript:`). The HTML it returns is then
-    made inert for the second Markdown pass that MkDocs will run.
+    checked by markdown-it (no `javascript:`). On the page of `page`, a link
+    to a Markdown file, written relative to the file `origin` (by default
+    the page's own), becomes a link to that file's page (see `doc_href`).
+    The HTML is then made inert for the second Markdown pass MkDocs runs.
     """
     if value is None:
         return Markup("")
     if not _INLINE_SYNTAX.search(str(value)):
         return text(value)  # nothing for markdown-it to do: skip it
-    html = _inline.renderInline(str(value))
+    tokens = _inline.parseInline(str(value))
+    if page is not None:
+        for token in tokens[0].children or ():
+            if token.type == "link_open":
+                token.attrs["href"] = doc_href(str(token.attrs["href"]), origin or page, page, directory_urls)
+    html = _inline.renderer.render(tokens, _inline.options, {})
     parts = _TAG_OR_TEXT.split(html)
     return Markup("".join(p if p.startswith("<") else _inert(p) for p in parts))
+
+
+#: A link target that is a relative path to a Markdown file, and its anchor.
+_DOC_LINK = re.compile(r"(?![a-z][a-z0-9+.-]*:|/|#)([^?#]*\.md)(#.*)?", re.I)
+
+
+def doc_target(target: str, origin: str) -> tuple[str, str] | None:
+    """The docs file a link target written in the file `origin` points at,
+    and its anchor; None for other targets (web addresses, anchors alone,
+    paths leaving the docs folder)."""
+    found = _DOC_LINK.fullmatch(target)
+    if found is None:
+        return None
+    resolved = posixpath.normpath(posixpath.join(posixpath.dirname(origin), unquote(found[1])))
+    return None if resolved.startswith("../") else (resolved, found[2] or "")
+
+
+def doc_links(value: str, origin: str) -> Iterator[tuple[str, str]]:
+    """(target as written, docs file) of each link to a docs file in the
+    inline Markdown `value`, written in the file `origin`."""
+    if "](" not in value:
+        return
+    for token in _inline.parseInline(value)[0].children or ():
+        if token.type == "link_open" and (found := doc_target(str(token.attrs["href"]), origin)):
+            yield unquote(str(token.attrs["href"])), found[0]
+
+
+def doc_href(target: str, origin: str, page: str, directory_urls: bool) -> str:
+    """A link written in the file `origin`, as a URL from the page of `page`.
+
+    MkDocs turns `other.md` into the URL of its page in a Markdown body, but
+    not in the HTML our templates write, and a row of a map's text may show
+    on a touchpoint or team page far from the map. Other targets are left
+    as written (see `doc_target`).
+    """
+    found = doc_target(target, origin)
+    return target if found is None else quote(href(found[0], page, directory_urls)) + found[1]
+
+
+@pass_context
+def _inline_markdown_on_page(context: Context, value: object, origin: str | None = None) -> Markup:
+    """The `md` filter: `inline_markdown` on the page being rendered;
+    `origin` is the file the text was written in, if not the page's own."""
+    paths = context.get("paths")
+    return inline_markdown(value, context.get("page"), origin, paths.directory_urls if paths is not None else True)
 
 
 @functools.lru_cache(maxsize=65536)
@@ -117,7 +171,7 @@ def environment() -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters.update(text=text, md=inline_markdown, gfm=gfm, yaml=yaml_scalar)
+    env.filters.update(text=text, md=_inline_markdown_on_page, gfm=gfm, yaml=yaml_scalar)
     return env
 
 

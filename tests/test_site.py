@@ -75,6 +75,15 @@ def test_links_resolve_without_directory_urls(project: SiteProject) -> None:
     assert assert_links_resolve(site) > 500
 
 
+def test_links_in_front_matter_text_reach_their_page_wherever_the_text_is_shown(example_site: Site) -> None:
+    """The link is written relative to the map's file; it is shown on the
+    map page and on the touchpoint page, from another folder."""
+    claim = (example_site.root / CLAIM / "index.html").resolve()
+    for page in ("maps/repair-booking/", "touchpoints/repairer-booking/"):
+        (link,) = example_site.article(page).find_all("a", string="the claim journey")
+        assert resolve(example_site, page, link["href"]) == claim, (page, link["href"])
+
+
 def test_map_page_header_and_badges(example_site: Site) -> None:
     article = example_site.article(CLAIM)
     assert heading(article.h1) == "Make a first home-insurance claim"

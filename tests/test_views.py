@@ -11,6 +11,7 @@ from journeysite import indexes
 from journeysite.freshness import freshness
 from journeysite.metrics import evidence_coverage, lowest_moments, stage_emotions
 from journeysite.model import Map, Validation
+from journeysite.render import doc_href
 
 
 def a_map(**changes: object) -> Map:
@@ -117,3 +118,24 @@ def test_views_depend_only_on_the_date(kb: KnowledgeBase) -> None:
     states = {mid: f.state for mid, _, f in indexes.maps_by_urgency(later)}
     assert states["first-home-claim"] == "overdue"
     assert indexes.maps_by_urgency(kb.catalog()) == indexes.maps_by_urgency(kb.catalog())
+
+
+@pytest.mark.parametrize(
+    "target, origin, page, directory_urls, expected",
+    [
+        ("other.md", "maps/a.md", "maps/a.md", True, "../other/"),
+        ("other.md#stage-2", "maps/a.md", "maps/a.md", True, "../other/#stage-2"),
+        ("other.md", "maps/a.md", "maps/a.md", False, "other.html"),
+        ("other.md", "maps/a.md", "touchpoints/web.md", True, "../../maps/other/"),  # shown far from its file
+        ("../teams/claims.md", "personas/p.md", "personas/p.md", True, "../../teams/claims/"),
+        ("index.md", "maps/a.md", "insights/wins.md", False, "../maps/index.html"),
+        ("my%20map.md", "maps/a.md", "maps/a.md", True, "../my%20map/"),
+        ("https://example.org/x.md", "maps/a.md", "maps/a.md", True, "https://example.org/x.md"),
+        ("/abs.md", "maps/a.md", "maps/a.md", True, "/abs.md"),
+        ("#stage-1", "maps/a.md", "maps/a.md", True, "#stage-1"),
+        ("../../outside.md", "maps/a.md", "maps/a.md", True, "../../outside.md"),
+        ("notes.txt", "maps/a.md", "maps/a.md", True, "notes.txt"),
+    ],
+)
+def test_links_written_in_a_file_become_urls_from_the_page_shown(target: str, origin: str, page: str, directory_urls: bool, expected: str) -> None:
+    assert doc_href(target, origin, page, directory_urls) == expected
