@@ -235,8 +235,13 @@ def test_insight_pages(example_site: Site) -> None:
     # Within a quadrant, actions follow the workflow: ideas, planned, in progress, done, dropped.
     workflow = ["idea", "planned", "in-progress", "done", "dropped"]
     for table in actions.select("table")[:-1]:
-        statuses = [tr.select("td")[5].get_text() for tr in table.select("tbody tr")]
+        statuses = [tr.select_one("td:nth-of-type(5) .js-status").get_text() for tr in table.select("tbody tr")]
         assert statuses == sorted(statuses, key=workflow.index), statuses
+    # Six columns, so the metric is seen beside the table of contents; the due date sits under the status.
+    assert [th.get_text() for th in actions.find("table").select("th")] == [
+        "Action", "Map · step", "Owner", "Effort / impact", "Status", "Metric"]
+    booking = next(tr for tr in actions.select("tbody tr") if "Publish repairers' free slots for online booking" in tr.get_text())
+    assert [td.get_text(" ", strip=True) for td in booking.select("td")[3:5]] == ["high / high", "planned due 2027-06-30"]
     evidence = example_site.article("insights/evidence/").get_text()
     assert "We do not know how landlords compare prices today" in evidence
     wins = [li.get_text(" ", strip=True) for li in example_site.article("insights/wins/").select("li")]
