@@ -11,8 +11,8 @@ from .diagnostics import Diagnostic, Severity, did_you_mean
 from .freshness import freshness
 from .frontmatter import Path as FieldPath, dotted
 from .loader import Layout, Loaded, ParseCache, load
-from .model import Entry, Map, Persona, Stage, Step, Team, Touchpoint, text_fields
-from .render import doc_links, relative
+from .model import Entry, Map, Persona, Stage, Step, Team, Touchpoint
+from .render import relative
 
 
 @dataclass(frozen=True)
@@ -127,15 +127,12 @@ def _links(loaded: Loaded, root: Path, layout: Layout) -> Iterable[Diagnostic]:
     known = [e.path for entries in (loaded.maps, loaded.personas, loaded.teams) for e in entries.values()]
     exists = set(known) | {f"{folder}index.md" for folder in folders}
     for entry in [*loaded.maps.values(), *loaded.personas.values()]:
-        if entry.data is None:
-            continue
-        for loc, value in text_fields(entry.data):
-            for written, target in doc_links(value, entry.path):
-                if target.startswith(folders) and target not in exists and not (root / target).is_file():
-                    line, col = loaded.marks[entry.path].value(loc)
-                    yield Diagnostic(entry.path, line, col, "JS209", dotted(loc),
-                                     f"link to '{written}': there is no {target}"
-                                     f"{did_you_mean(written.partition('#')[0], (relative(k, entry.path) for k in known))}", Severity.WARNING)
+        for loc, written, target in entry.links:
+            if target.startswith(folders) and target not in exists and not (root / target).is_file():
+                line, col = loaded.marks[entry.path].value(loc)
+                yield Diagnostic(entry.path, line, col, "JS209", dotted(loc),
+                                 f"link to '{written}': there is no {target}"
+                                 f"{did_you_mean(written.partition('#')[0], (relative(k, entry.path) for k in known))}", Severity.WARNING)
 
 
 def _parent(loaded: Loaded, mid: str, m: Map, path: str) -> Iterable[Diagnostic]:

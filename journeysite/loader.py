@@ -17,7 +17,8 @@ from typing import Callable, Iterator
 
 from .diagnostics import Diagnostic
 from .frontmatter import Document, Marks, parse_markdown, parse_yaml_file
-from .model import SLUG_PATTERN, Entry, Map, Persona, T, Team, Touchpoint
+from .model import SLUG_PATTERN, Entry, Map, Persona, T, Team, Touchpoint, text_fields
+from .render import doc_links
 from .validate import check_map, to_model
 
 _SLUG = re.compile(SLUG_PATTERN)
@@ -163,7 +164,8 @@ def _parse_page(cls: type[T], raw: bytes, rel: str) -> Parsed:
     if not doc.diagnostics:  # parsed: even `null` must then be a mapping
         data, problems = to_model(cls, doc.data, doc.marks, rel)
     title = getattr(data, "title", None) or getattr(data, "name", None) or _raw_title(doc.data) or ident
-    entry = Entry(ident, rel, title, data, doc.body, doc.body_line)
+    links = tuple((at, written, target) for at, value in text_fields(data) for written, target in doc_links(value, rel)) if data else ()
+    entry = Entry(ident, rel, title, data, doc.body, doc.body_line, links)
     return Parsed((entry,), doc.marks, tuple(doc.diagnostics + problems))
 
 

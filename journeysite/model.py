@@ -9,8 +9,9 @@ Cross-file references are plain ids here; `catalog` resolves them.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
-from typing import Annotated, Any, Generic, Iterator, Literal, TypeVar, get_args
+from typing import Annotated, Any, Callable, Generic, Iterator, Literal, TypeVar, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, Strict, StringConstraints
 
@@ -38,20 +39,35 @@ Channel = Literal["web", "app", "email", "phone", "chat", "in-person", "mail", "
 def text_fields(model: BaseModel, at: tuple[str | int, ...] = ()) -> Iterator[tuple[tuple[str | int, ...], str]]:
     """Every value of a `Text` field (inline Markdown) in `model`, with its
     field path: what may hold links."""
-    for name, info in type(model).model_fields.items():
+    text, nested = _fields_of(type(model))
+    for name in text:
         value = getattr(model, name)
-        values = value if isinstance(value, tuple) else (value,)
-        here = [(at + (name, i), v) for i, v in enumerate(values)] if isinstance(value, tuple) else [(at + (name,), value)]
-        if _holds_text(info.annotation):
-            yield from ((loc, v) for loc, v in here if isinstance(v, str))
-        else:
-            for loc, v in here:
-                if isinstance(v, BaseModel):
-                    yield from text_fields(v, loc)
+        if isinstance(value, str):
+            yield at + (name,), value
+        elif isinstance(value, tuple):
+            yield from ((at + (name, i), v) for i, v in enumerate(value))
+    for name in nested:
+        value = getattr(model, name)
+        if isinstance(value, BaseModel):
+            yield from text_fields(value, at + (name,))
+        elif isinstance(value, tuple):
+            for i, item in enumerate(value):
+                yield from text_fields(item, at + (name, i))
 
 
-def _holds_text(annotation: Any) -> bool:
-    return annotation == Text or any(_holds_text(a) for a in get_args(annotation) if a is not Ellipsis)
+@functools.cache
+def _fields_of(model: type[BaseModel]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """A model's `Text` fields, and its fields that hold models (read from
+    the annotations once per class: per value, that was a second a build)."""
+    fields = model.model_fields
+    text = tuple(name for name, f in fields.items() if _holds(f.annotation, lambda a: a == Text))
+    nested = tuple(name for name, f in fields.items()
+                   if _holds(f.annotation, lambda a: isinstance(a, type) and issubclass(a, BaseModel)))
+    return text, nested
+
+
+def _holds(annotation: Any, kind: Callable[[Any], bool]) -> bool:
+    return kind(annotation) or any(_holds(a, kind) for a in get_args(annotation) if a is not Ellipsis)
 
 
 class Strictly(BaseModel):
@@ -182,3 +198,6 @@ class Entry(Generic[T]):
     data: T | None
     body: str = ""
     body_line: int = 1
+    #: (field path, target as written, docs file) of each link to a docs
+    #: file in its text fields, found once when the file is parsed.
+    links: tuple[tuple[tuple[str | int, ...], str, str], ...] = ()
