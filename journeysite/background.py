@@ -88,6 +88,14 @@ class Background(Mapping[str, str]):
         self.rendered_here += 1
         return result
 
+    def take(self, key: str) -> str:
+        """The result for `key`, forgotten here: for a caller that will not
+        ask again (reading it again renders it again)."""
+        result = self[key]
+        with self._ready:
+            del self._done[key]
+        return result
+
     def __contains__(self, key: object) -> bool:
         return key in self._jobs
 

@@ -203,7 +203,11 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
 
     def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
         src = page.file.src_uri
-        if src in self.markdown:
+        if isinstance(self.markdown, background.Background) and src in self.markdown:
+            # A one-off build reads each page once: MkDocs keeps its own copy,
+            # so ours is let go (up to 90 MB at 1,000 maps).
+            markdown = self.markdown.take(src)
+        elif src in self.markdown:
             markdown = self.markdown[src]
         if src in self.titles:
             page.meta["title"] = self.titles[src]
