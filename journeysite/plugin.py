@@ -131,13 +131,11 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
             self._mark_changed(files)
         files.append(File.generated(config, SITE_PATH, abs_src_path=str(self.mermaid)))
         for job in derived:
-            # A page's source comes from `on_page_read_source`; the file
-            # holds it only under `--dirty`, where its age matters.
-            content = data.get(job.path) or (self.markdown[job.path] if self.dirty else "")
-            if self.dirty:
+            if self.dirty:  # a file, whose age tells MkDocs whether to build it again
+                content = data.get(job.path) or self.markdown[job.path]
                 files.append(File.generated(config, job.path, abs_src_path=str(self._scratch_file(job.path, content))))
-            else:
-                files.append(File.generated(config, job.path, content=content))
+            else:  # a page's source comes from `on_page_read_source`
+                files.append(File.generated(config, job.path, content=data.get(job.path, "")))
         return files
 
     def _render(self, pages: list[Job], files: Files) -> Mapping[str, str]:
@@ -194,10 +192,10 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
         return nav
 
     def on_page_read_source(self, page: Page, config: MkDocsConfig) -> str | None:
-        """An entry page's source is the page we rendered from its front
-        matter: MkDocs would parse every file's YAML a second time (and could
-        not decode a file that is not UTF-8). The blank first line tells
-        MkDocs there is no metadata."""
+        """The source of our pages is the Markdown we rendered: for an entry
+        page, from its front matter (MkDocs would parse every file's YAML a
+        second time, and could not decode a file that is not UTF-8). The
+        blank first line tells MkDocs there is no metadata."""
         src = page.file.src_uri
         return "\n" + self.markdown[src] if src in self.markdown else None
 
