@@ -41,8 +41,7 @@ class Background(Mapping[str, str]):
 
     def __init__(self, jobs: Mapping[str, Callable[[], str]], order: Iterable[str] = ()) -> None:
         self._jobs = dict(jobs)
-        first = [key for key in dict.fromkeys(order) if key in self._jobs]
-        order = [*first, *(key for key in self._jobs if key not in set(first))]
+        order = list(dict.fromkeys([*(key for key in order if key in self._jobs), *self._jobs]))
         self._done: dict[str, str] = {}
         self._ready = threading.Condition()
         self._finished = False
@@ -88,9 +87,9 @@ class Background(Mapping[str, str]):
         self.rendered_here += 1
         return result
 
-    def take(self, key: str) -> str:
-        """The result for `key`, forgotten here: for a caller that will not
-        ask again (reading it again renders it again)."""
+    def pop(self, key: str) -> str:
+        """The result for `key`, forgotten here, as `dict.pop` would: for a
+        caller that will not ask again (reading it again renders it again)."""
         result = self[key]
         with self._ready:
             del self._done[key]

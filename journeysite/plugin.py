@@ -13,7 +13,7 @@ import re
 import secrets
 import tempfile
 from pathlib import Path
-from typing import Any, Iterator, Mapping
+from typing import Any, Iterator
 
 from jinja2 import Environment
 from markupsafe import Markup, escape
@@ -66,7 +66,7 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
         self.paths = Paths()
         #: The Markdown we render for entry pages (the author's files) and
         #: generated pages, by source path; the titles of entry pages.
-        self.markdown: Mapping[str, str] = {}
+        self.markdown: dict[str, str] | background.Background = {}
         self.titles: dict[str, str] = {}
         self.generated: set[str] = set()
         #: Map, persona, team and touchpoint pages: what `nav_entries: false` hides.
@@ -138,7 +138,7 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
                 files.append(File.generated(config, job.path, content=data.get(job.path, "")))
         return files
 
-    def _render(self, pages: list[Job], files: Files) -> Mapping[str, str]:
+    def _render(self, pages: list[Job], files: Files) -> dict[str, str] | background.Background:
         """Each page's Markdown: from a second process in a one-off build
         where one can run (see `background`), in the order MkDocs reads
         pages (the author's files, then ours as appended); else here."""
@@ -201,12 +201,11 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
 
     def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
         src = page.file.src_uri
-        if isinstance(self.markdown, background.Background) and src in self.markdown:
-            # A one-off build reads each page once: MkDocs keeps its own copy,
-            # so ours is let go (up to 90 MB at 1,000 maps).
-            markdown = self.markdown.take(src)
-        elif src in self.markdown:
-            markdown = self.markdown[src]
+        if src in self.markdown:
+            # MkDocs reads each page once a build and keeps its own copy, so
+            # ours is let go (up to 90 MB at 1,000 maps; under `serve` the
+            # memo still holds it).
+            markdown = self.markdown.pop(src)
         if src in self.titles:
             page.meta["title"] = self.titles[src]
             if src in self.tags:  # for Material's tags plugin, which runs later

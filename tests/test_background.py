@@ -32,7 +32,7 @@ def test_the_child_renders_every_job_in_any_reading_order() -> None:
             assert pages[key] == work[key]()
         assert set(pages) == set(work) and len(pages) == len(work) and "page-3" in pages and "nope" not in pages
         assert pages.rendered_here == 0
-        assert pages.take("page-3") == work["page-3"]()  # taken: forgotten here
+        assert pages.pop("page-3") == work["page-3"]()  # forgotten here
         assert pages["page-3"] == work["page-3"]() and pages.rendered_here == 1
     finally:
         pages.close()
