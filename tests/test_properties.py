@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from conftest import TODAY
 from journeysite.catalog import Catalog
 from journeysite.diagnostics import Diagnostic
-from journeysite.frontmatter import parse_markdown
+from journeysite.frontmatter import parse_markdown, parse_yaml
 from journeysite.indexes import Insights
 from journeysite.model import Entry, Map
 from journeysite.validate import check_map, to_model
@@ -60,6 +60,17 @@ def test_any_text_as_front_matter_gives_a_model_or_diagnostics(text: str) -> Non
 def test_any_bytes_give_a_model_or_diagnostics(raw: bytes) -> None:
     m, diagnostics = load(raw)
     assert (m is not None) or diagnostics
+
+
+@settings(max_examples=300)
+@given(yaml_values, st.sampled_from([None, True, False]))
+def test_our_yaml_builder_reads_what_pyyaml_reads(value: object, flow: bool | None) -> None:
+    """We build values from libyaml's nodes ourselves (for speed and
+    positions): the data must be PyYAML's, in block and flow style."""
+    text = yaml.safe_dump(value, allow_unicode=True, default_flow_style=flow)
+    doc = parse_yaml(text, "x.yml")
+    assert not doc.diagnostics
+    assert doc.data == yaml.safe_load(text)
 
 
 # Letters x and q start every tag a user string could smuggle in: our own HTML uses neither.

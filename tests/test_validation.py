@@ -280,3 +280,8 @@ def test_a_broken_map_is_still_listed(kb: KnowledgeBase) -> None:
 def test_control_characters_are_located(kb: KnowledgeBase) -> None:
     kb.edit(CLAIM, "sponsor: Dana Ruiz, COO", "sponsor: Dana\x1fRuiz, COO")
     assert kb.errors() == [f"{at(kb, CLAIM, 'Dana|')}: JS104 YAML cannot contain the character '\\x1f' (U+001F)"]
+
+
+def test_yaml_tags_beyond_plain_data_are_refused_at_their_place(kb: KnowledgeBase) -> None:
+    kb.edit(CLAIM, "tags: [claims, home]", "tags: !!set {claims, home}")
+    assert kb.errors() == [f"{at(kb, CLAIM, '!!set')}: JS104 YAML tag '!!set' is not supported here: write plain text, lists and mappings"]
