@@ -23,7 +23,9 @@ import os
 import threading
 import time
 from multiprocessing.connection import Connection
-from typing import Callable, Iterable, Iterator, Mapping
+from typing import Callable, Iterable, Iterator, Mapping, TypeVar
+
+V = TypeVar("V")
 
 #: Seconds without a page from the child before it counts as stuck.
 STALL = 60.0
@@ -35,14 +37,14 @@ def available() -> bool:
     return cores > 1 and "fork" in multiprocessing.get_all_start_methods()
 
 
-class Background(Mapping[str, str]):
+class Background(Mapping[str, V]):
     """Each job's result by key, rendered by a forked child; reading one
     waits until the child has sent it."""
 
-    def __init__(self, jobs: Mapping[str, Callable[[], str]], order: Iterable[str] = ()) -> None:
+    def __init__(self, jobs: Mapping[str, Callable[[], V]], order: Iterable[str] = ()) -> None:
         self._jobs = dict(jobs)
         order = list(dict.fromkeys([*(key for key in order if key in self._jobs), *self._jobs]))
-        self._done: dict[str, str] = {}
+        self._done: dict[str, V] = {}
         self._ready = threading.Condition()
         self._finished = False
         #: Pages rendered here because the child did not send them; the
@@ -76,7 +78,7 @@ class Background(Mapping[str, str]):
                 self._finished = True
                 self._ready.notify_all()
 
-    def __getitem__(self, key: str) -> str:
+    def __getitem__(self, key: str) -> V:
         with self._ready:
             while key not in self._done and not self._finished:
                 if not self._ready.wait(STALL):
@@ -87,7 +89,7 @@ class Background(Mapping[str, str]):
         self.rendered_here += 1
         return result
 
-    def pop(self, key: str) -> str:
+    def pop(self, key: str) -> V:
         """The result for `key`, forgotten here, as `dict.pop` would: for a
         caller that will not ask again (reading it again renders it again)."""
         result = self[key]
@@ -113,7 +115,7 @@ class Background(Mapping[str, str]):
             self._finished = True
 
 
-def _render(jobs: Mapping[str, Callable[[], str]], order: list[str], connection: Connection) -> None:
+def _render(jobs: Mapping[str, Callable[[], object]], order: list[str], connection: Connection) -> None:
     """The child: render and send each job in order, then its CPU time. On
     any error it just stops; the parent renders the rest and meets the
     error itself."""

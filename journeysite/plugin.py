@@ -13,7 +13,8 @@ import re
 import secrets
 import tempfile
 from pathlib import Path
-from typing import Any, Iterator
+from dataclasses import replace
+from typing import Any, Iterator, NamedTuple
 
 from jinja2 import Environment
 from markupsafe import Markup, escape
@@ -48,6 +49,16 @@ UNSEARCHED = re.compile(r"<\w+ data-search-exclude>")
 TAG = re.compile(r"<[^>]+>")
 
 
+class SetAside(NamedTuple):
+    """A page's Markdown with our raw blocks set aside as comments (see
+    `JourneysitePlugin._set_aside`), the blocks, and the words of each for
+    search (none for a listing that search leaves out)."""
+
+    markdown: str
+    tables: tuple[str, ...] = ()
+    words: tuple[str, ...] = ()
+
+
 class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
     def __init__(self) -> None:
         # Kept across `mkdocs serve` rebuilds, all keyed by content:
@@ -60,26 +71,29 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
         self.background = True
         #: Generated pages as files, for `--dirty` (see `_scratch_file`).
         self.scratch: tempfile.TemporaryDirectory[str] | None = None
+        #: The marker of a set-aside table: one no author can guess, so that a
+        #: comment in a page cannot pull tables in. Per plugin object, so
+        #: that the pages the memo keeps stay valid across rebuilds.
+        self.nonce = secrets.token_hex(8)
+        self.marker = re.compile(rf"<!--journeysite:{self.nonce}:(\d+)-->")
         self._reset()
 
     def _reset(self) -> None:
         self.paths = Paths()
         #: The Markdown we render for entry pages (the author's files) and
-        #: generated pages, by source path; the titles of entry pages.
-        self.markdown: dict[str, str] | background.Background = {}
+        #: generated pages, by source path, until MkDocs reads it; the
+        #: titles of entry pages.
+        self.markdown: dict[str, SetAside] | background.Background[SetAside] = {}
         self.titles: dict[str, str] = {}
         self.generated: set[str] = set()
         #: Map, persona, team and touchpoint pages: what `nav_entries: false` hides.
         self.entries: set[str] = set()
-        #: Tables set aside from each page's Markdown (see `_set_aside`), and
-        #: a marker no author can guess, so a comment in a page cannot pull them in.
-        self.tables: dict[str, list[str]] = {}
+        #: Pages MkDocs has read, for their tables (see `_set_aside`).
+        self.aside: dict[str, SetAside] = {}
         #: (table, its text for search) of the page being indexed.
         self.swaps: dict[str, list[tuple[str, str]]] = {}
         #: Map tags, for Material's tags plugin (see `on_page_read_source`).
         self.tags: dict[str, list[str]] = {}
-        self.nonce = secrets.token_hex(8)
-        self.marker = re.compile(rf"<!--journeysite:{self.nonce}:(\d+)-->")
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self._reset()
@@ -122,7 +136,8 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
         self.generated = {j.path for j in derived}
         self.entries = set(self.titles) | {self.paths.touchpoint(tid) for tid in catalog.touchpoints}
         self.tags = {e.path: list(e.data.tags) for e in catalog.maps.values() if e.data is not None and e.data.tags}
-        pages = [*entries, *(j for j in derived if j.path != self.paths.data)]
+        pages = [replace(j, render=lambda render=j.render: self._set_aside(render()))
+                 for j in [*entries, *derived] if j.path != self.paths.data]
         with collector_paused():
             data = rendered([j for j in derived if j.path == self.paths.data], self.memo)
             self.markdown = self._render(pages, files)
@@ -132,16 +147,17 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
         files.append(File.generated(config, SITE_PATH, abs_src_path=str(self.mermaid)))
         for job in derived:
             if self.dirty:  # a file, whose age tells MkDocs whether to build it again
-                content = data.get(job.path) or self.markdown[job.path]
+                content = data.get(job.path) or "".join([self.markdown[job.path].markdown, *self.markdown[job.path].tables])
                 files.append(File.generated(config, job.path, abs_src_path=str(self._scratch_file(job.path, content))))
             else:  # a page's source comes from `on_page_read_source`
                 files.append(File.generated(config, job.path, content=data.get(job.path, "")))
         return files
 
-    def _render(self, pages: list[Job], files: Files) -> dict[str, str] | background.Background:
-        """Each page's Markdown: from a second process in a one-off build
-        where one can run (see `background`), in the order MkDocs reads
-        pages (the author's files, then ours as appended); else here."""
+    def _render(self, pages: list[Job], files: Files) -> dict[str, SetAside] | background.Background[SetAside]:
+        """Each page's Markdown, its tables set aside: from a second process
+        in a one-off build where one can run (see `background`), in the
+        order MkDocs reads pages (the author's files, then ours as
+        appended); else here."""
         if not (self.background and self.config.render_in_background and background.available()):
             return rendered(pages, self.memo)
         order = [f.src_uri for f in files.documentation_pages()]
@@ -150,8 +166,9 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
     def _scratch_file(self, path: str, content: str) -> Path:
         """Under `--dirty`, MkDocs counts a page with content in memory as
         changed on every rebuild. A generated page is written to a scratch
-        file instead, rewritten only when its content changes, so its age
-        tells MkDocs whether to render it again."""
+        file instead (its Markdown, then its tables), rewritten only when
+        its content changes, so its age tells MkDocs whether to render it
+        again."""
         if self.scratch is None:
             self.scratch = tempfile.TemporaryDirectory(prefix="journeysite-")
         file = Path(self.scratch.name, path)
@@ -195,17 +212,19 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
         """The source of our pages is the Markdown we rendered: for an entry
         page, from its front matter (MkDocs would parse every file's YAML a
         second time, and could not decode a file that is not UTF-8). The
-        blank first line tells MkDocs there is no metadata."""
+        blank first line tells MkDocs there is no metadata.
+
+        MkDocs reads each page once a build and keeps its own copy, so ours
+        is let go (up to 90 MB at 1,000 maps; under `serve` the memo still
+        holds it), but for its tables."""
         src = page.file.src_uri
-        return "\n" + self.markdown[src] if src in self.markdown else None
+        if src not in self.markdown:
+            return None
+        aside = self.aside[src] = self.markdown.pop(src)
+        return "\n" + aside.markdown
 
     def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
         src = page.file.src_uri
-        if src in self.markdown:
-            # MkDocs reads each page once a build and keeps its own copy, so
-            # ours is let go (up to 90 MB at 1,000 maps; under `serve` the
-            # memo still holds it).
-            markdown = self.markdown.pop(src)
         if src in self.titles:
             page.meta["title"] = self.titles[src]
             if src in self.tags:  # for Material's tags plugin, which runs later
@@ -215,13 +234,13 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
             if "\n## " not in markdown:  # a single table: give it the table of contents' width
                 page.meta.setdefault("hide", ["toc"])
         _escape_meta(page.meta)
-        if src in self.titles or src in self.generated:
-            markdown = self._set_aside(src, markdown)
         return markdown
 
-    def _set_aside(self, src: str, markdown: str) -> str:
+    def _set_aside(self, markdown: str) -> SetAside:
         """Python-Markdown parses raw HTML tag by tag (most of a large build):
-        our finished tables skip it, as comments put back in `on_page_content`."""
+        our finished tables skip it, as comments put back in `on_page_content`.
+        Their words for search are found here too, which a one-off build
+        does in its second process."""
         markdown = markdown if markdown.endswith("\n") else markdown + "\n"
         tables: list[str] = []
         kept: list[str] = []
@@ -230,13 +249,15 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
             kept += [markdown[at:start], f"<!--journeysite:{self.nonce}:{len(tables)}-->"]
             tables.append(markdown[start:end].replace(" data-js-raw", "", 1))
             at = end
-        self.tables[src] = tables
-        return "".join(kept) + markdown[at:] if tables else markdown
+        if not tables:
+            return SetAside(markdown)
+        words = ["" if UNSEARCHED.match(table) else f"<p>{' '.join(TAG.sub(' ', table).split())}</p>" for table in tables]
+        return SetAside("".join(kept) + markdown[at:], tuple(tables), tuple(words))
 
     def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
-        tables = self.tables.get(page.file.src_uri)
-        if tables:
-            html = self.marker.sub(lambda m: tables[int(m.group(1))], html)
+        aside = self.aside.get(page.file.src_uri)
+        if aside and aside.tables:
+            html = self.marker.sub(lambda m: aside.tables[int(m.group(1))], html)
         return html
 
     @event_priority(100)
@@ -246,8 +267,8 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
         paragraph each, which also keeps words of adjacent cells apart, and
         nothing of the listings it would leave out anyway."""
         swaps = self.swaps[page.file.src_uri] = []
-        for i, table in enumerate(self.tables.get(page.file.src_uri, ())):
-            words = "" if UNSEARCHED.match(table) else f"<p>{' '.join(TAG.sub(' ', table).split())}</p>"
+        aside = self.aside.get(page.file.src_uri, SetAside(""))
+        for i, (table, words) in enumerate(zip(aside.tables, aside.words)):
             text = f"<!--journeysite:{self.nonce}:text:{i}-->{words}"
             page.content = page.content.replace(table, text, 1)
             swaps.append((table, text))
@@ -255,7 +276,7 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
 
     @event_priority(-100)
     def _tables_back(self, context: Any, page: Page, config: MkDocsConfig, nav: Navigation) -> Any:
-        self.tables.pop(page.file.src_uri, None)
+        self.aside.pop(page.file.src_uri, None)
         for table, text in self.swaps.pop(page.file.src_uri, ()):
             page.content = page.content.replace(text, table, 1)
         return context
