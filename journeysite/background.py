@@ -9,8 +9,12 @@ catalog without copying it, and the engine waits only when it overtakes
 the child. The child keeps no state of ours: the rendered pages come back
 to this process, as in a serial build.
 
-If the child fails or stalls, the pages it did not send are rendered here,
-so an error in a template surfaces exactly as in a serial build. Only for
+While the engine waits for a page, this process does not idle: it takes
+pages from the end of the child's list (the last pages the engine reads,
+often the slowest to render), and a shared flag per page tells the child to
+skip them. If the child fails or stalls, the pages it did not send are
+rendered here, so an error in a template surfaces exactly as in a serial
+build. Only for
 one-off builds: `mkdocs serve` rebuilds while other threads run, which fork
 does not mix with, and keeps its own memo.
 """
@@ -19,22 +23,15 @@ from __future__ import annotations
 
 import gc
 import multiprocessing
-import os
 import threading
 import time
 from multiprocessing.connection import Connection
-from typing import Callable, Iterable, Iterator, Mapping, TypeVar
+from typing import Any, Callable, Iterable, Iterator, Mapping, TypeVar
 
 V = TypeVar("V")
 
 #: Seconds without a page from the child before it counts as stuck.
 STALL = 60.0
-
-
-def available() -> bool:
-    """Fork exists here and a second core can run the child."""
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
-    return cores > 1 and "fork" in multiprocessing.get_all_start_methods()
 
 
 class Background(Mapping[str, V]):
@@ -43,17 +40,20 @@ class Background(Mapping[str, V]):
 
     def __init__(self, jobs: Mapping[str, Callable[[], V]], order: Iterable[str] = ()) -> None:
         self._jobs = dict(jobs)
-        order = list(dict.fromkeys([*(key for key in order if key in self._jobs), *self._jobs]))
+        order = self._order = list(dict.fromkeys([*(key for key in order if key in self._jobs), *self._jobs]))
+        #: Set by whichever process takes a job first (in memory both share).
+        self._taken = multiprocessing.RawArray("b", len(order))
+        self._last = len(order) - 1
         self._done: dict[str, V] = {}
         self._ready = threading.Condition()
         self._finished = False
-        #: Pages rendered here because the child did not send them; the
-        #: child's CPU seconds, once it has sent everything (for the bench).
+        #: Pages rendered here (taken from the end, or not sent by the child);
+        #: the child's CPU seconds, once it has sent everything (for the bench).
         self.rendered_here = 0
         self.child_seconds: float | None = None
         context = multiprocessing.get_context("fork")
         receiving, sending = context.Pipe(duplex=False)
-        self._child = context.Process(target=_render, args=(self._jobs, order, sending), daemon=True)
+        self._child = context.Process(target=_render, args=(self._jobs, order, self._taken, sending), daemon=True)
         self._child.start()
         sending.close()
         threading.Thread(target=self._receive, args=(receiving,), daemon=True).start()
@@ -79,15 +79,35 @@ class Background(Mapping[str, V]):
                 self._ready.notify_all()
 
     def __getitem__(self, key: str) -> V:
-        with self._ready:
-            while key not in self._done and not self._finished:
-                if not self._ready.wait(STALL):
+        while True:
+            with self._ready:
+                if key in self._done or self._finished:
+                    break
+                spare = self._take_last()
+                if spare is None and not self._ready.wait(STALL):
                     self.close()  # stuck: what it has not sent is rendered here
+            if spare is not None:  # render it while the child renders the page we wait for
+                try:
+                    result = self._jobs[spare]()
+                except Exception:
+                    continue  # raised again where the engine reads that page, as in a serial build
+                with self._ready:
+                    self._done[spare] = result
+                    self.rendered_here += 1
         if key in self._done:
             return self._done[key]
         result = self._done[key] = self._jobs[key]()
         self.rendered_here += 1
         return result
+
+    def _take_last(self) -> str | None:
+        """The last job neither process has taken, now taken by this one."""
+        while self._last >= 0 and self._taken[self._last]:
+            self._last -= 1
+        if self._last < 0:
+            return None
+        self._taken[self._last] = 1
+        return self._order[self._last]
 
     def pop(self, key: str) -> V:
         """The result for `key`, forgotten here, as `dict.pop` would: for a
@@ -115,13 +135,16 @@ class Background(Mapping[str, V]):
             self._finished = True
 
 
-def _render(jobs: Mapping[str, Callable[[], object]], order: list[str], connection: Connection) -> None:
-    """The child: render and send each job in order, then its CPU time. On
-    any error it just stops; the parent renders the rest and meets the
-    error itself."""
+def _render(jobs: Mapping[str, Callable[[], object]], order: list[str], taken: Any, connection: Connection) -> None:
+    """The child: render and send each job in order that the parent has not
+    taken, then its CPU time. On any error it just stops; the parent
+    renders the rest and meets the error itself."""
     gc.disable()  # it lives for one build; collecting would only rescan the catalog
     try:
-        for key in order:
+        for i, key in enumerate(order):
+            if taken[i]:
+                continue
+            taken[i] = 1  # two processes may take a job at once: both render it, to the same result
             connection.send((key, jobs[key]()))
         connection.send((None, time.process_time()))
     except Exception:

@@ -71,9 +71,11 @@ def build(
     policy: Policy = Policy(),
     layout: Layout = Layout(),
     cache: ParseCache | None = None,
+    in_two: bool = False,
 ) -> Catalog:
-    """Load `root` and resolve every reference between its files."""
-    loaded = load(root, today, layout, cache)
+    """Load `root` (in two processes with `in_two`, see `forked`) and
+    resolve every reference between its files."""
+    loaded = load(root, today, layout, cache, in_two)
     diagnostics = loaded.diagnostics + list(_references(loaded)) + list(_links(loaded, root, layout)) + list(_notices(loaded, today, policy))
     diagnostics.sort(key=lambda d: (d.path, d.line, d.col, d.code))
     return Catalog(loaded.maps, loaded.personas, loaded.teams, loaded.touchpoints, tuple(diagnostics), today, policy)

@@ -27,10 +27,11 @@ class JourneysiteConfig(base.Config):
     build stays linear: the setting for hundreds of maps."""
 
     render_in_background = c.Type(bool, default=True)
-    """In a one-off `mkdocs build` on Linux with two or more cores, render
-    pages in a second process while MkDocs converts the ones it has (about
-    a fifth less build time at 1,000 maps). `false` renders them in MkDocs'
-    own process, as `mkdocs serve` always does."""
+    """In a one-off `mkdocs build` on Linux with two or more cores, parse
+    half the files in a second process, and render pages there while
+    MkDocs converts the ones it has (about a third less build time at 1,000
+    maps). `false` does all of it in MkDocs' own process, as `mkdocs serve`
+    always does."""
 
     maps_dir = c.Type(str, default="maps")
     """Folder of the journey maps, inside docs_dir."""

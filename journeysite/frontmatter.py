@@ -63,6 +63,23 @@ class Marks:
             return _unpack(here), None if key is None else _unpack(key)
         return _unpack(here), None
 
+    def __getstate__(self) -> tuple[Any, list[tuple[Any, Any]], Packed]:
+        """Identities do not survive pickling (a file parsed in another
+        process): each table travels with its container instead."""
+        pairs = []
+        stack = [self.data]
+        while stack:
+            node = stack.pop()
+            table = self.containers.get(id(node))
+            if table is not None:
+                pairs.append((node, table))
+                stack.extend(node.values() if isinstance(node, dict) else node)
+        return self.data, pairs, self.root
+
+    def __setstate__(self, state: tuple[Any, list[tuple[Any, Any]], Packed]) -> None:
+        self.data, pairs, self.root = state
+        self.containers = {id(node): table for node, table in pairs}
+
     def value(self, path: Path) -> Position:
         """Where the value at `path` is, or its nearest recorded ancestor."""
         return self._walk(path)[0]

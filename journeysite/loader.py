@@ -7,21 +7,27 @@ rebuild under `mkdocs serve` re-parses only the files that changed.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import gc
 import hashlib
 import re
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Any, Callable, Iterator
 
 from .diagnostics import Diagnostic
+from .forked import forked_map
 from .frontmatter import Document, Marks, parse_markdown, parse_yaml_file
 from .model import SLUG_PATTERN, Entry, Map, Persona, T, Team, Touchpoint, text_fields
 from .render import doc_links
 from .validate import check_map, to_model
 
 _SLUG = re.compile(SLUG_PATTERN)
+#: The files a second process parses, when loading uses one: pickling a
+#: parsed file costs it about a third of parsing it, unpickling costs this
+#: process a sixth (measured at 1,000 maps), so it takes a little less.
+CHILD_SHARE = 0.43
 #: Larger files are refused before parsing: no journey map is 8 MB of text.
 MAX_FILE_BYTES = 8 * 1024 * 1024
 
@@ -57,17 +63,30 @@ class ParseCache:
     _items: dict[tuple[str, str, bytes], Parsed] = field(default_factory=dict)
     _used: set[tuple[str, str, bytes]] = field(default_factory=set)
 
-    def get(self, kind: str, path: str, raw: bytes, parse: Callable[[bytes, str], Parsed]) -> Parsed:
-        key = (kind, path, hashlib.blake2b(raw, digest_size=20).digest())
-        self._used.add(key)
-        if key not in self._items:
-            self.parses += 1
-            self._items[key] = parse(raw, path)
-        return self._items[key]
+    def get_all(self, requests: list[Request], in_two: bool = False) -> list[Parsed]:
+        """Each request's parse, parsing only files not seen with these
+        bytes; with `in_two`, new files are shared with a second process
+        (see `forked`)."""
+        keys = [(kind, path, hashlib.blake2b(raw, digest_size=20).digest()) for kind, path, raw, _ in requests]
+        new = {key: request for key, request in zip(keys, requests) if key not in self._items}
+        parsed = forked_map(_parse, list(new.values()), CHILD_SHARE) if in_two else [_parse(r) for r in new.values()]
+        self._items.update(zip(new, parsed))
+        self.parses += len(new)
+        self._used.update(keys)
+        return [self._items[key] for key in keys]
 
     def prune(self) -> None:
         self._items = {k: v for k, v in self._items.items() if k in self._used}
         self._used = set()
+
+
+#: A file to parse: its kind, path, bytes and parser.
+Request = tuple[str, str, bytes, Callable[[bytes, str], Parsed]]
+
+
+def _parse(request: Request) -> Parsed:
+    _, path, raw, parse = request
+    return parse(raw, path)
 
 
 @dataclass(frozen=True)
@@ -96,65 +115,69 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def load(root: Path, today: dt.date, layout: Layout = Layout(), cache: ParseCache | None = None) -> Loaded:
-    """Every entry of the content folder `root`, and every problem found."""
+def load(root: Path, today: dt.date, layout: Layout = Layout(), cache: ParseCache | None = None, in_two: bool = False) -> Loaded:
+    """Every entry of the content folder `root`, and every problem found;
+    with `in_two`, new files are parsed in two processes (see `forked`)."""
     with collector_paused():
-        return _load(root, today, layout, cache if cache is not None else ParseCache())
+        return _load(root, today, layout, cache if cache is not None else ParseCache(), in_two)
 
 
-def _load(root: Path, today: dt.date, layout: Layout, cache: ParseCache) -> Loaded:
+def _load(root: Path, today: dt.date, layout: Layout, cache: ParseCache, in_two: bool) -> Loaded:
     diagnostics: list[Diagnostic] = []
     marks: dict[str, Marks] = {}
-
-    def collect(kind: str, folder: str, cls: type[T]) -> dict[str, Entry[T]]:
-        found: dict[str, Entry[T]] = {}
-        base = root / folder
-        files = sorted(base.rglob("*.md")) if base.is_dir() else []
-        for file in files:
-            if file.name == "index.md" and file.parent == base:
-                continue  # the folder's own landing page, not an item
-            rel = file.relative_to(root).as_posix()
-            parsed = _read(cache, kind, file, rel, lambda raw, p: _parse_page(cls, raw, p))
-            marks[rel] = parsed.marks
-            diagnostics.extend(parsed.diagnostics)
-            entry = parsed.entries[0]
-            if not _SLUG.match(entry.id):
-                diagnostics.append(Diagnostic(rel, 1, 1, "JS121", "", f"file name '{file.name}' is not a valid id: use lower-case letters, digits and hyphens"))
-            if entry.id in found:
-                diagnostics.append(Diagnostic(rel, 1, 1, "JS120", "", f"duplicate id '{entry.id}': {found[entry.id].path} has the same file name"))
-                continue
-            found[entry.id] = entry
-        return found
-
-    maps = collect("map", layout.maps, Map)
-    personas = collect("persona", layout.personas, Persona)
-    teams = collect("team", layout.teams, Team)
-
-    touchpoints: dict[str, Entry[Touchpoint]] = {}
-    tp_file = root / layout.touchpoints
-    if tp_file.is_file():
-        parsed = _read(cache, "touchpoints", tp_file, layout.touchpoints, _parse_touchpoints)
-        marks[layout.touchpoints] = parsed.marks
+    kinds: list[tuple[str, str, type[Any]]] = [("map", layout.maps, Map), ("persona", layout.personas, Persona), ("team", layout.teams, Team)]
+    sources = [(kind, file, _page_parser(cls)) for kind, folder, cls in kinds for file in _entry_files(root / folder)]
+    if (root / layout.touchpoints).is_file():
+        sources.append(("touchpoints", root / layout.touchpoints, _parse_touchpoints))
+    read = [(kind, file.relative_to(root).as_posix(), _read(file), parse) for kind, file, parse in sources]
+    parses = iter(cache.get_all([(kind, rel, raw, parse) for kind, rel, raw, parse in read if isinstance(raw, bytes)], in_two))
+    found: dict[str, dict[str, Entry[Any]]] = {kind: {} for kind in ("map", "persona", "team", "touchpoints")}
+    for kind, rel, raw, _ in read:
+        page = kind != "touchpoints"  # a file per entry, named by its id
+        parsed = next(parses) if isinstance(raw, bytes) else _unreadable(rel, raw, page)
+        marks[rel] = parsed.marks
         diagnostics.extend(parsed.diagnostics)
-        touchpoints = {e.id: e for e in parsed.entries}
+        for entry in parsed.entries:
+            if page and not _SLUG.match(entry.id):
+                diagnostics.append(Diagnostic(rel, 1, 1, "JS121", "", f"file name '{Path(rel).name}' is not a valid id: use lower-case letters, digits and hyphens"))
+            if page and entry.id in found[kind]:
+                diagnostics.append(Diagnostic(rel, 1, 1, "JS120", "", f"duplicate id '{entry.id}': {found[kind][entry.id].path} has the same file name"))
+                continue
+            found[kind][entry.id] = entry
 
+    maps = found["map"]
     for entry in maps.values():
         if entry.data is not None:
             diagnostics.extend(check_map(entry.data, marks[entry.path], entry.path, today))
     cache.prune()
-    return Loaded(maps, personas, teams, touchpoints, marks, diagnostics)
+    return Loaded(maps, found["persona"], found["team"], found["touchpoints"], marks, diagnostics)
 
 
-def _read(cache: ParseCache, kind: str, file: Path, rel: str, parse: Callable[[bytes, str], Parsed]) -> Parsed:
+def _entry_files(base: Path) -> list[Path]:
+    """The Markdown files of a folder of entries, but its own landing page."""
+    files = sorted(base.rglob("*.md")) if base.is_dir() else []
+    return [file for file in files if not (file.name == "index.md" and file.parent == base)]
+
+
+def _read(file: Path) -> bytes | Exception:
     try:
         size = file.stat().st_size
         if size > MAX_FILE_BYTES:
             raise ValueError(f"file is {size / 1e6:.1f} MB; the limit is {MAX_FILE_BYTES // 2**20} MiB")
-        raw = file.read_bytes()
+        return file.read_bytes()
     except (OSError, ValueError) as exc:
-        problem = Diagnostic(rel, 1, 1, "JS100", "", f"cannot read file: {exc}")
-        return Parsed((Entry(file.stem, rel, file.stem, None),), Marks(), (problem,))
-    return cache.get(kind, rel, raw, parse)
+        return exc
+
+
+def _unreadable(rel: str, problem: Exception, page: bool) -> Parsed:
+    """A file that cannot be read: a page is still listed, as broken."""
+    stem = Path(rel).stem
+    entries = (Entry(stem, rel, stem, None),) if page else ()
+    return Parsed(entries, Marks(), (Diagnostic(rel, 1, 1, "JS100", "", f"cannot read file: {problem}"),))
+
+
+def _page_parser(cls: type[T]) -> Callable[[bytes, str], Parsed]:
+    return functools.partial(_parse_page, cls)
 
 
 def _parse_page(cls: type[T], raw: bytes, rel: str) -> Parsed:

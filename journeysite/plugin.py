@@ -25,7 +25,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 
-from . import background
+from . import background, forked
 from .catalog import build
 from .config import JourneysiteConfig
 from .diagnostics import Severity
@@ -67,7 +67,7 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
         self.compiled = TemplateCaches()
         self.rendered_before: dict[str, str] = {}
         self.dirty = False
-        #: Whether pages may be rendered in a second process (one-off builds).
+        #: Whether a second process may parse and render (one-off builds).
         self.background = True
         #: Generated pages as files, for `--dirty` (see `_scratch_file`).
         self.scratch: tempfile.TemporaryDirectory[str] | None = None
@@ -123,7 +123,8 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         docs = Path(config.docs_dir)
-        catalog = build(docs, self.today, self.policy, self.paths.layout, self.cache)
+        two = self.background and self.config.render_in_background and forked.available()
+        catalog = build(docs, self.today, self.policy, self.paths.layout, self.cache, in_two=two)
         shown = os.path.relpath(docs, Path(config.config_file_path or ".").parent)
         for d in catalog.diagnostics:
             (log.info if d.severity is Severity.INFO else log.warning)(d.format(shown))
@@ -136,32 +137,30 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
         self.generated = {j.path for j in derived}
         self.entries = set(self.titles) | {self.paths.touchpoint(tid) for tid in catalog.touchpoints}
         self.tags = {e.path: list(e.data.tags) for e in catalog.maps.values() if e.data is not None and e.data.tags}
-        pages = [replace(j, render=lambda render=j.render: self._set_aside(render()))
-                 for j in [*entries, *derived] if j.path != self.paths.data]
+        jobs = [replace(j, render=lambda render=j.render: self._set_aside(render())) for j in [*entries, *derived]]
         with collector_paused():
-            data = rendered([j for j in derived if j.path == self.paths.data], self.memo)
-            self.markdown = self._render(pages, files)
+            self.markdown = self._render(jobs, files, two)
         self.memo.keep()
         if self.dirty:
             self._mark_changed(files)
         files.append(File.generated(config, SITE_PATH, abs_src_path=str(self.mermaid)))
         for job in derived:
             if self.dirty:  # a file, whose age tells MkDocs whether to build it again
-                content = data.get(job.path) or "".join([self.markdown[job.path].markdown, *self.markdown[job.path].tables])
+                content = "".join([self.markdown[job.path].markdown, *self.markdown[job.path].tables])
                 files.append(File.generated(config, job.path, abs_src_path=str(self._scratch_file(job.path, content))))
-            else:  # a page's source comes from `on_page_read_source`
-                files.append(File.generated(config, job.path, content=data.get(job.path, "")))
+            else:  # a page's source comes from `on_page_read_source`, `maps.json` in `on_env`
+                files.append(File.generated(config, job.path, content=""))
         return files
 
-    def _render(self, pages: list[Job], files: Files) -> dict[str, SetAside] | background.Background[SetAside]:
-        """Each page's Markdown, its tables set aside: from a second process
-        in a one-off build where one can run (see `background`), in the
-        order MkDocs reads pages (the author's files, then ours as
-        appended); else here."""
-        if not (self.background and self.config.render_in_background and background.available()):
-            return rendered(pages, self.memo)
+    def _render(self, jobs: list[Job], files: Files, two: bool) -> dict[str, SetAside] | background.Background[SetAside]:
+        """Each page's Markdown, its tables set aside (and `maps.json`): from
+        a second process in a one-off build where one can run (see
+        `background`), in the order MkDocs reads pages (the author's files,
+        then ours as appended); else here."""
+        if not two:
+            return rendered(jobs, self.memo)
         order = [f.src_uri for f in files.documentation_pages()]
-        return background.Background({j.path: j.render for j in pages}, order)
+        return background.Background({j.path: j.render for j in jobs}, order)
 
     def _scratch_file(self, path: str, content: str) -> Path:
         """Under `--dirty`, MkDocs counts a page with content in memory as
@@ -200,7 +199,10 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
             self.markdown.close()
 
     def on_env(self, env: Environment, config: MkDocsConfig, files: Files) -> Environment:
-        """Material's templates are compiled once per `mkdocs serve`."""
+        """Material's templates are compiled once per `mkdocs serve`. MkDocs
+        copies files after this event: `maps.json` is made by now."""
+        if self.paths.data in self.generated and not self.dirty:  # ours, and not a scratch file
+            files.get_file_from_path(self.paths.data).content_string = self.markdown.pop(self.paths.data).markdown  # type: ignore[union-attr]
         return self.compiled.attach(env)
 
     def on_nav(self, nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
@@ -242,6 +244,8 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
         Their words for search are found here too, which a one-off build
         does in its second process."""
         markdown = markdown if markdown.endswith("\n") else markdown + "\n"
+        if " data-js-raw" not in markdown:  # no tables, or `maps.json`: nothing to scan
+            return SetAside(markdown)
         tables: list[str] = []
         kept: list[str] = []
         at = 0

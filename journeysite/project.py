@@ -35,8 +35,9 @@ class Project:
     today: dt.date | None = None
 
     def catalog(self, today: dt.date) -> Catalog:
-        """The knowledge base, read with this project's policy and layout."""
-        return build(self.content, today, self.policy, self.layout)
+        """The knowledge base, read with this project's policy and layout
+        (by the CLI, a process without threads: so in two processes)."""
+        return build(self.content, today, self.policy, self.layout, in_two=True)
 
 
 def build_date(fixed: dt.date | None, environ: Mapping[str, str] = os.environ) -> dt.date:

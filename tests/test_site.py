@@ -14,7 +14,7 @@ from bs4 import Tag
 
 from conftest import Site, SiteProject
 
-from journeysite import background
+from journeysite import background, forked
 
 CLAIM = "maps/first-home-claim/"
 
@@ -331,7 +331,7 @@ def test_one_plugin_object_builds_twice_the_same(project: SiteProject) -> None:
     assert "Wait for the call</td><td><span class=\"js-emotion js-emotion--2\"" in page
 
 
-@pytest.mark.skipif(not background.available(), reason="needs fork and a second core")
+@pytest.mark.skipif(not forked.available(), reason="needs fork and a second core")
 def test_pages_rendered_in_a_second_process_equal_those_rendered_in_the_build(project: SiteProject) -> None:
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
@@ -348,7 +348,7 @@ def test_pages_rendered_in_a_second_process_equal_those_rendered_in_the_build(pr
         pages = config.plugins["journeysite"].markdown
         assert isinstance(pages, background.Background) is in_background
         if in_background:
-            assert pages.rendered_here == 0 and pages.child_seconds
+            assert pages.child_seconds  # the child rendered its share (this process may have taken some)
         site = Path(config.site_dir)
         sites.append({p.relative_to(site): p.read_bytes() for p in site.rglob("*") if p.is_file() and "sitemap" not in p.name})
     assert sites[0].keys() == sites[1].keys()
