@@ -24,7 +24,6 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import threading
-import time
 from multiprocessing.connection import Connection
 from typing import Any, Callable, Iterable, Iterator, Mapping, TypeVar
 
@@ -47,10 +46,8 @@ class Background(Mapping[str, V]):
         self._done: dict[str, V] = {}
         self._ready = threading.Condition()
         self._finished = False
-        #: Pages rendered here (taken from the end, or not sent by the child);
-        #: the child's CPU seconds, once it has sent everything (for the bench).
+        #: Pages rendered here (taken from the end, or not sent by the child).
         self.rendered_here = 0
-        self.child_seconds: float | None = None
         context = multiprocessing.get_context("fork")
         receiving, sending = context.Pipe(duplex=False)
         self._child = context.Process(target=_render, args=(self._jobs, order, self._taken, sending), daemon=True)
@@ -65,10 +62,7 @@ class Background(Mapping[str, V]):
             while True:
                 key, result = connection.recv()
                 with self._ready:
-                    if key is None:
-                        self.child_seconds = result
-                    else:
-                        self._done[key] = result
+                    self._done[key] = result
                     self._ready.notify_all()
         except (EOFError, OSError):
             pass
@@ -137,8 +131,8 @@ class Background(Mapping[str, V]):
 
 def _render(jobs: Mapping[str, Callable[[], object]], order: list[str], taken: Any, connection: Connection) -> None:
     """The child: render and send each job in order that the parent has not
-    taken, then its CPU time. On any error it just stops; the parent
-    renders the rest and meets the error itself."""
+    taken. On any error it just stops; the parent renders the rest and
+    meets the error itself."""
     gc.disable()  # it lives for one build; collecting would only rescan the catalog
     try:
         for i, key in enumerate(order):
@@ -146,7 +140,6 @@ def _render(jobs: Mapping[str, Callable[[], object]], order: list[str], taken: A
                 continue
             taken[i] = 1  # two processes may take a job at once: both render it, to the same result
             connection.send((key, jobs[key]()))
-        connection.send((None, time.process_time()))
     except Exception:
         pass
     finally:

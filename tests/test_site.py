@@ -348,7 +348,7 @@ def test_pages_rendered_in_a_second_process_equal_those_rendered_in_the_build(pr
         pages = config.plugins["journeysite"].markdown
         assert isinstance(pages, background.Background) is in_background
         if in_background:
-            assert pages.child_seconds  # the child rendered its share (this process may have taken some)
+            assert pages.rendered_here < len(pages)  # the child rendered its share (this process may take some)
         site = Path(config.site_dir)
         sites.append({p.relative_to(site): p.read_bytes() for p in site.rglob("*") if p.is_file() and "sitemap" not in p.name})
     assert sites[0].keys() == sites[1].keys()
