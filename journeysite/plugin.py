@@ -12,8 +12,8 @@ import os
 import re
 import secrets
 import tempfile
-from pathlib import Path
 from dataclasses import replace
+from pathlib import Path
 from typing import Any, Iterator, NamedTuple
 
 from jinja2 import Environment
@@ -65,7 +65,7 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
         self.cache = ParseCache()
         self.memo = PageMemo()
         self.compiled = TemplateCaches()
-        self.rendered_before: dict[str, str] = {}
+        self.rendered_before: dict[str, SetAside] = {}
         self.dirty = False
         #: Whether a second process may parse and render (one-off builds).
         self.background = True
@@ -222,7 +222,8 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
         src = page.file.src_uri
         if src not in self.markdown:
             return None
-        aside = self.aside[src] = self.markdown.pop(src)
+        aside = self.markdown.pop(src)
+        self.aside[src] = aside._replace(markdown="")
         return "\n" + aside.markdown
 
     def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
