@@ -122,12 +122,20 @@ class _Loader(_BaseLoader):
     half the time of PyYAML's own (most of loading a large knowledge base).
     """
 
+    def timestamp(self, node: yaml.ScalarNode) -> Any:
+        try:
+            return self.construct_yaml_timestamp(node)
+        except ValueError as exc:
+            invalid = InvalidDate(node.value)
+            invalid.reason = str(exc)
+            return invalid
+
     #: Scalars other than text: PyYAML's own constructors (a date that does
     #: not exist is kept as text, see `InvalidDate`).
     scalars: dict[str, Any] = {
         **{tag: construct for tag, construct in _BaseLoader.yaml_constructors.items()
            if tag is not None and tag.rsplit(":", 1)[-1] in ("null", "bool", "int", "float", "binary")},
-        "tag:yaml.org,2002:timestamp": lambda loader, node: loader.timestamp(node),
+        "tag:yaml.org,2002:timestamp": timestamp,
     }
 
     def __init__(self, text: str, first_line: int) -> None:
@@ -176,14 +184,6 @@ class _Loader(_BaseLoader):
             data[name] = self.build(value_node, depth + 1)
         self.containers[id(data)] = (keys, values)
         return data
-
-    def timestamp(self, node: yaml.ScalarNode) -> Any:
-        try:
-            return self.construct_yaml_timestamp(node)
-        except ValueError as exc:
-            invalid = InvalidDate(node.value)
-            invalid.reason = str(exc)
-            return invalid
 
 
 @dataclass

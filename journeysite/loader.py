@@ -126,7 +126,7 @@ def _load(root: Path, today: dt.date, layout: Layout, cache: ParseCache, in_two:
     diagnostics: list[Diagnostic] = []
     marks: dict[str, Marks] = {}
     kinds: list[tuple[str, str, type[Any]]] = [("map", layout.maps, Map), ("persona", layout.personas, Persona), ("team", layout.teams, Team)]
-    sources = [(kind, file, _page_parser(cls)) for kind, folder, cls in kinds for file in _entry_files(root / folder)]
+    sources = [(kind, file, functools.partial(_parse_page, cls)) for kind, folder, cls in kinds for file in _entry_files(root / folder)]
     if (root / layout.touchpoints).is_file():
         sources.append(("touchpoints", root / layout.touchpoints, _parse_touchpoints))
     read = [(kind, file.relative_to(root).as_posix(), _read(file), parse) for kind, file, parse in sources]
@@ -174,10 +174,6 @@ def _unreadable(rel: str, problem: Exception, page: bool) -> Parsed:
     stem = Path(rel).stem
     entries = (Entry(stem, rel, stem, None),) if page else ()
     return Parsed(entries, Marks(), (Diagnostic(rel, 1, 1, "JS100", "", f"cannot read file: {problem}"),))
-
-
-def _page_parser(cls: type[T]) -> Callable[[bytes, str], Parsed]:
-    return functools.partial(_parse_page, cls)
 
 
 def _parse_page(cls: type[T], raw: bytes, rel: str) -> Parsed:

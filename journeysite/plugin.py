@@ -146,7 +146,8 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
         files.append(File.generated(config, SITE_PATH, abs_src_path=str(self.mermaid)))
         for job in derived:
             if self.dirty:  # a file, whose age tells MkDocs whether to build it again
-                content = "".join([self.markdown[job.path].markdown, *self.markdown[job.path].tables])
+                aside = self.markdown[job.path]
+                content = "".join([aside.markdown, *aside.tables])
                 files.append(File.generated(config, job.path, abs_src_path=str(self._scratch_file(job.path, content))))
             else:  # a page's source comes from `on_page_read_source`, `maps.json` in `on_env`
                 files.append(File.generated(config, job.path, content=""))
