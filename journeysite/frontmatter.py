@@ -144,6 +144,22 @@ class _Loader(_BaseLoader):
         self.containers: dict[int, tuple[dict[Any, Packed] | None, Any]] = {}
         self.duplicates: list[tuple[Packed, str, Packed]] = []
 
+    #: PyYAML's patterns for plain scalars, by first character.
+    _patterns = {first: [*patterns, *_BaseLoader.yaml_implicit_resolvers.get(None, [])]
+                 for first, patterns in _BaseLoader.yaml_implicit_resolvers.items() if first is not None}
+
+    def resolve(self, kind: type[yaml.Node], value: Any, implicit: tuple[bool, bool]) -> str:
+        """The tag of a node written without one, as PyYAML's resolver finds
+        it (we add no path resolvers), without its generic steps: libyaml
+        asks for every node, keys included (a sixth of a parse)."""
+        if kind is yaml.ScalarNode:
+            if implicit[0]:
+                for tag, pattern in self._patterns.get(value[:1], ()):
+                    if pattern.match(value):
+                        return tag  # type: ignore[no-any-return]
+            return _STR
+        return _SEQ if kind is yaml.SequenceNode else _MAP
+
     def at(self, node: yaml.Node) -> Packed:
         return (node.start_mark.line + self.first_line) << COLUMN_BITS | (node.start_mark.column + 1)
 
