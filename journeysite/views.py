@@ -11,6 +11,7 @@ import itertools
 import json
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cache, partial
 from typing import Any, Callable, Iterable, Mapping
 
 from markupsafe import Markup
@@ -302,10 +303,14 @@ def team_page(insights: Insights, entry: Entry[Any], paths: Paths = Paths(), par
 class Job:
     """A page to render: where it goes, what it shows (the inputs a memo
     compares) and how to render it. An entry page (a file of the author's)
-    carries its entry's title; a page the site derives has none."""
+    carries its entry's title; a page the site derives has none.
+
+    Inputs are computed only when a memo asks: a one-off build that renders
+    in a second process needs neither them nor the views they come from
+    before its child starts."""
 
     path: str
-    inputs: Any
+    inputs: Callable[[], Any]
     render: Callable[[], str]
     title: str | None = None
 
@@ -314,7 +319,7 @@ def rendered(jobs: Iterable[Job], memo: PageMemo | None = None) -> dict[str, str
     """The Markdown of each job's page, by path; with a `memo`, a page is
     rendered only when its inputs changed."""
     memo = memo if memo is not None else PageMemo()
-    return {j.path: memo.value(j.path, j.inputs, j.render) for j in jobs}
+    return {j.path: memo.value(j.path, j.inputs(), j.render) for j in jobs}
 
 
 def entry_jobs(
@@ -332,23 +337,27 @@ def entry_jobs(
     memo = memo if memo is not None else PageMemo()
     shared = memo.shared(_shared(catalog, paths))
     parts = Parts(memo, shared, catalog.maps, edits)
-    jobs: list[Job] = []
-    for e in catalog.maps.values():
-        m, edit = e.data, edits.get(e.path)
+
+    def map_inputs(e: Entry[Map]) -> Any:
+        m = e.data
         related = (catalog.maps.get(m.parent or ""), tuple(insights.children.get(e.id, ()))) if m else ()
-        inputs = (shared, e, edit, catalog.problems(e.path), related)
-        jobs.append(Job(e.path, inputs, lambda e=e, edit=edit: map_page(insights, e, paths, edit), e.title))
-    for e in catalog.personas.values():
+        return (shared, e, edits.get(e.path), catalog.problems(e.path), related)
+
+    def persona_inputs(e: Entry[Any]) -> Any:
         row = insights.coverage.matrix.get(e.id, {})
-        inputs = (shared, e, catalog.problems(e.path), [(phase, [catalog.maps[mid] for mid in mids]) for phase, mids in row.items()])
-        jobs.append(Job(e.path, inputs, lambda e=e: persona_page(insights, e, paths), e.title))
-    for e in catalog.teams.values():
+        return (shared, e, catalog.problems(e.path), [(phase, [catalog.maps[mid] for mid in mids]) for phase, mids in row.items()])
+
+    def team_inputs(e: Entry[Any]) -> Any:
         owned = insights.ownership.get(e.id, indexes.Ownership())
         involved = {*owned.maps, *owned.contributes_to, *(mid for mid, _ in owned.stages),
                     *(ref.map_id for ref in owned.steps), *(ref.map_id for ref in owned.actions)}
-        inputs = (shared, e, catalog.problems(e.path), [entry for mid, entry in catalog.maps.items() if mid in involved])
-        jobs.append(Job(e.path, inputs, lambda e=e: team_page(insights, e, paths, parts), e.title))
-    return jobs
+        return (shared, e, catalog.problems(e.path), [entry for mid, entry in catalog.maps.items() if mid in involved])
+
+    return [
+        *(Job(e.path, partial(map_inputs, e), partial(map_page, insights, e, paths, edits.get(e.path)), e.title) for e in catalog.maps.values()),
+        *(Job(e.path, partial(persona_inputs, e), partial(persona_page, insights, e, paths), e.title) for e in catalog.personas.values()),
+        *(Job(e.path, partial(team_inputs, e), partial(team_page, insights, e, paths, parts), e.title) for e in catalog.teams.values()),
+    ]
 
 
 def generated_jobs(
@@ -361,36 +370,47 @@ def generated_jobs(
     pages every map."""
     catalog = insights.catalog
     memo = memo if memo is not None else PageMemo()
-    skip = set(skip)
-    usage = insights.touchpoint_usage
-    actions = insights.actions
-    board = {q: sorted((a for a in actions if a.quadrant == q), key=lambda a: STATUSES.index(a.action.status)) for q in QUADRANTS}
     shared = memo.shared(_shared(catalog, paths))
     parts = Parts(memo, shared, catalog.maps, edits)
-    everything = _everything(shared, catalog)
-    maps = [(mid, e, insights.freshness.get(mid)) for mid, e in sorted(catalog.maps.items())]
-    specs: list[tuple[str, str, Any, dict[str, Any]]] = [
-        (paths.maps_index, "maps_index.md", everything, {"rows": maps, "coverage_of": lambda m: percent(evidence_coverage(m))}),
-        (paths.personas_index, "personas_index.md", everything, {"coverage": insights.coverage}),
-        (paths.teams_index, "teams_index.md", everything, {"owned": insights.ownership}),
-        (paths.touchpoints_index, "touchpoints_index.md", everything, {"usage": usage, "problems": catalog.problems(paths.layout.touchpoints)}),
-        (paths.coverage, "coverage.md", everything, {"coverage": insights.coverage}),
-        (paths.freshness, "freshness.md", (everything, dict(edits)),
-         {"rows": indexes.maps_by_urgency(catalog), "broken": [e for e in catalog.maps.values() if e.data is None], "edits": edits}),
-        (paths.actions, "actions.md", everything, {"board": board, "status_counts": Counter(a.action.status for a in actions),
-                                                   "quadrants": QUADRANTS, "statuses": STATUSES}),
-        (paths.evidence, "evidence.md", everything, {"rows": [(mid, m, percent(evidence_coverage(m))) for mid, m in catalog.valid_maps()]}),
-        (paths.wins, "wins.md", everything, {"wins": indexes.wins(catalog)}),
-        (paths.tags, "tags.md", everything, {}),
+
+    def everything() -> tuple[Any, ...]:
+        return _everything(shared, catalog)
+
+    def board() -> dict[str, Any]:
+        actions = insights.actions
+        return {"board": {q: sorted((a for a in actions if a.quadrant == q), key=lambda a: STATUSES.index(a.action.status)) for q in QUADRANTS},
+                "status_counts": Counter(a.action.status for a in actions), "quadrants": QUADRANTS, "statuses": STATUSES}
+
+    def touchpoint(tid: str) -> tuple[Any, dict[str, Any]]:
+        use = insights.touchpoint_usage[tid]
+        users = [catalog.maps[mid] for mid in dict.fromkeys(u.map_id for u in use.uses)]
+        return (shared, tid, users), {"tid": tid, "tp": catalog.touchpoints[tid], "use": use}
+
+    #: (path, template, its inputs and context): computed once, when first asked for.
+    specs: list[tuple[str, str, Callable[[], tuple[Any, dict[str, Any]]]]] = [
+        (paths.maps_index, "maps_index.md", lambda: (everything(), {
+            "rows": [(mid, e, insights.freshness.get(mid)) for mid, e in sorted(catalog.maps.items())],
+            "coverage_of": lambda m: percent(evidence_coverage(m))})),
+        (paths.personas_index, "personas_index.md", lambda: (everything(), {"coverage": insights.coverage})),
+        (paths.teams_index, "teams_index.md", lambda: (everything(), {"owned": insights.ownership})),
+        (paths.touchpoints_index, "touchpoints_index.md", lambda: (everything(), {
+            "usage": insights.touchpoint_usage, "problems": catalog.problems(paths.layout.touchpoints)})),
+        (paths.coverage, "coverage.md", lambda: (everything(), {"coverage": insights.coverage})),
+        (paths.freshness, "freshness.md", lambda: ((everything(), dict(edits)), {
+            "rows": indexes.maps_by_urgency(catalog), "broken": [e for e in catalog.maps.values() if e.data is None], "edits": edits})),
+        (paths.actions, "actions.md", lambda: (everything(), board())),
+        (paths.evidence, "evidence.md", lambda: (everything(), {
+            "rows": [(mid, m, percent(evidence_coverage(m))) for mid, m in catalog.valid_maps()]})),
+        (paths.wins, "wins.md", lambda: (everything(), {"wins": indexes.wins(catalog)})),
+        (paths.tags, "tags.md", lambda: (everything(), {})),
+        *((paths.touchpoint(tid), "touchpoint.md", partial(touchpoint, tid)) for tid in sorted(catalog.touchpoints)),
     ]
-    for tid in usage:
-        if tid in catalog.touchpoints:
-            users = [catalog.maps[mid] for mid in dict.fromkeys(u.map_id for u in usage[tid].uses)]
-            specs.append((paths.touchpoint(tid), "touchpoint.md", (shared, tid, users), {"tid": tid, "tp": catalog.touchpoints[tid], "use": usage[tid]}))
-    jobs = [
-        Job(path, inputs, lambda t=template, p=path, c=ctx: _page(t, catalog, paths, p, parts, **c))
-        for path, template, inputs, ctx in specs if path not in skip
-    ]
+
+    def page(template: str, path: str, spec: Callable[[], tuple[Any, dict[str, Any]]]) -> str:
+        return _page(template, catalog, paths, path, parts, **spec()[1])
+
+    jobs = [Job(path, lambda spec=spec: spec()[0], partial(page, template, path, spec))
+            for path, template, spec in ((path, template, cache(spec)) for path, template, spec in specs) if path not in skip]
     if paths.data not in skip:
         jobs.append(Job(paths.data, everything, lambda: catalog_json(insights, memo)))
     return jobs
