@@ -8,13 +8,14 @@ content: the parse cache, the rendered pages with their inputs and, for
 
 from __future__ import annotations
 
+import gc
 import os
 import re
 import secrets
 import tempfile
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, Iterator, NamedTuple
+from typing import Any, Iterable, Iterator, NamedTuple
 
 from jinja2 import Environment
 from markupsafe import Markup, escape
@@ -51,8 +52,9 @@ TAG = re.compile(r"<[^>]+>")
 
 class SetAside(NamedTuple):
     """A page's Markdown with our raw blocks set aside as comments (see
-    `JourneysitePlugin._set_aside`), the blocks, and the words of each for
-    search (none for a listing that search leaves out)."""
+    `JourneysitePlugin._set_aside`), the blocks, and what search reads in
+    place of each: a marker and its words (none for a listing that search
+    leaves out)."""
 
     markdown: str
     tables: tuple[str, ...] = ()
@@ -90,8 +92,6 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
         self.entries: set[str] = set()
         #: Pages MkDocs has read, for their tables (see `_set_aside`).
         self.aside: dict[str, SetAside] = {}
-        #: (table, its text for search) of the page being indexed.
-        self.swaps: dict[str, list[tuple[str, str]]] = {}
         #: Map tags, for Material's tags plugin (see `on_page_read_source`).
         self.tags: dict[str, list[str]] = {}
 
@@ -125,6 +125,12 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
         docs = Path(config.docs_dir)
         two = self.background and self.config.render_in_background and forked.available()
         catalog = build(docs, self.today, self.policy, self.paths.layout, self.cache, in_two=two)
+        if self.background:
+            # A one-off build: what exists now (mostly the catalog) lives as
+            # long as the process. Frozen, it is no longer rescanned by
+            # CPython's collector (0.1 to 0.25 s each time at 1,000 maps),
+            # which would also copy the memory a forked child shares.
+            gc.freeze()
         shown = os.path.relpath(docs, Path(config.config_file_path or ".").parent)
         for d in catalog.diagnostics:
             (log.info if d.severity is Severity.INFO else log.warning)(d.format(shown))
@@ -257,7 +263,8 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
             at = end
         if not tables:
             return SetAside(markdown)
-        words = ["" if UNSEARCHED.match(table) else f"<p>{' '.join(TAG.sub(' ', table).split())}</p>" for table in tables]
+        words = [f"<!--journeysite:{self.nonce}:text:{i}-->" + ("" if UNSEARCHED.match(table) else f"<p>{' '.join(TAG.sub(' ', table).split())}</p>")
+                 for i, table in enumerate(tables)]
         return SetAside("".join(kept) + markdown[at:], tuple(tables), tuple(words))
 
     def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
@@ -272,19 +279,16 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
         (a third of a large build): it gets our tables as their text, one
         paragraph each, which also keeps words of adjacent cells apart, and
         nothing of the listings it would leave out anyway."""
-        swaps = self.swaps[page.file.src_uri] = []
-        aside = self.aside.get(page.file.src_uri, SetAside(""))
-        for i, (table, words) in enumerate(zip(aside.tables, aside.words)):
-            text = f"<!--journeysite:{self.nonce}:text:{i}-->{words}"
-            page.content = page.content.replace(table, text, 1)
-            swaps.append((table, text))
+        aside = self.aside.get(page.file.src_uri)
+        if aside and aside.tables:
+            page.content = _swapped(page.content, aside.tables, aside.words)
         return context
 
     @event_priority(-100)
     def _tables_back(self, context: Any, page: Page, config: MkDocsConfig, nav: Navigation) -> Any:
-        self.aside.pop(page.file.src_uri, None)
-        for table, text in self.swaps.pop(page.file.src_uri, ()):
-            page.content = page.content.replace(text, table, 1)
+        aside = self.aside.pop(page.file.src_uri, None)
+        if aside and aside.tables:
+            page.content = _swapped(page.content, aside.words, aside.tables)
         return context
 
     on_page_context = CombinedEvent(_tables_as_text, _tables_back)
@@ -302,6 +306,20 @@ def raw_blocks(markdown: str) -> Iterator[tuple[int, int]]:
             return
         at = end + len(closing) - 1
         yield opening.start(), at
+
+
+def _swapped(content: str, old: Iterable[str], new: Iterable[str]) -> str:
+    """`content` with each of `old`, in order, replaced by its `new`: one
+    pass and one copy, where `str.replace` for each would copy the page
+    for each table."""
+    pieces, at = [], 0
+    for before, after in zip(old, new):
+        found = content.find(before, at)
+        if found >= 0:
+            pieces += [content[at:found], after]
+            at = found + len(before)
+    pieces.append(content[at:])
+    return "".join(pieces)
 
 
 def _without(items: list[Any], sources: set[str]) -> list[Any]:
