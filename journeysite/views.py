@@ -24,7 +24,7 @@ from .loader import Layout
 from .mermaid import journey
 from .metrics import evidence_coverage, lowest_moments, percent, stage_emotions
 from .model import PHASES, STATUSES, Entry, Map
-from .render import html_link, link, render, text
+from .render import environment, html_link, link, render, text
 
 EMOTIONS = {1: "very negative", 2: "negative", 3: "neutral", 4: "positive", 5: "very positive"}
 FRESHNESS = {
@@ -85,11 +85,16 @@ class Refs:
 
     def __init__(self, catalog: Catalog, paths: Paths, page: str, html: bool = False) -> None:
         self.catalog, self.paths, self.page, self.html = catalog, paths, page, html
+        #: The links made so far: a page links to the same team or map dozens of times.
+        self._made: dict[tuple[str, object, str], Markup] = {}
 
     def to(self, target: str, label: object, anchor: str = "") -> Markup:
-        if self.html:
-            return html_link(self.page, target, label, self.paths.directory_urls, anchor)
-        return link(self.page, target, label, anchor)
+        made = self._made.get((target, label, anchor))
+        if made is None:
+            made = self._made[target, label, anchor] = (
+                html_link(self.page, target, label, self.paths.directory_urls, anchor) if self.html
+                else link(self.page, target, label, anchor))
+        return made
 
     def _entry(self, entries: dict[str, Entry[Any]], ident: str) -> Markup:
         entry = entries.get(ident)
@@ -204,7 +209,9 @@ class Parts:
     runs of one map, and each run's rows are rendered again only when that
     map (its entry and last edit), the shared inputs or the run itself
     changed. The n-th run of one map and macro on a page is the page's part
-    `macro:map_id:n`.
+    `macro:map_id:n`. A build whose memo keeps no parts calls `macro` once
+    with all the items, so a macro must write each item's rows as it would
+    alone.
     """
 
     memo: PageMemo | None = None
@@ -217,14 +224,14 @@ class Parts:
         seen: dict[tuple[str, str], int] = {}
 
         def part(mid: str, run: list[Any], macro: Any) -> Markup:
-            if memo is None or not memo.parts:  # nothing to keep: no key or inputs either
-                return macro(run)  # type: ignore[no-any-return]
             n = seen[macro.name, mid] = seen.get((macro.name, mid), -1) + 1
             entry = self.maps.get(mid)
             inputs = (self.shared, entry, self.edits.get(entry.path) if entry else None, run)
             return memo.part(page, f"{macro.name}:{mid}:{n}", inputs, lambda: macro(run))  # type: ignore[no-any-return]
 
         def per_map(items: Iterable[Any], macro: Any) -> Markup:
+            if memo is None or not memo.parts:  # nothing to keep: one call for all rows
+                return macro(list(items))  # type: ignore[no-any-return]
             return Markup("".join([part(mid, list(run), macro) for mid, run in itertools.groupby(items, key=_map_id)]))
 
         return per_map
@@ -246,11 +253,19 @@ def _everything(shared: tuple[Any, ...], catalog: Catalog) -> tuple[Any, ...]:
     return (shared, tuple(catalog.maps.values()), catalog.diagnostics)
 
 
+@cache
+def emotion_badges() -> dict[int, Markup]:
+    """The badge of each emotion score (its macro's), made once: large pages
+    show tens of thousands of them."""
+    macros = environment().get_template("_badges.md").make_module({"emotions": EMOTIONS})
+    return {score: Markup(macros.emotion(score)) for score in EMOTIONS}
+
+
 def _page(template: str, catalog: Catalog, paths: Paths, path: str, parts: Parts = Parts(), **context: Any) -> str:
     return render(
         template, path, catalog=catalog, paths=paths, refs=Refs(catalog, paths, path), hrefs=Refs(catalog, paths, path, html=True),
         per_map=parts.of(path),
-        emotions=EMOTIONS, freshness_badges=FRESHNESS, edit_sources=EDIT_SOURCES, phases=PHASES, **context,
+        emotion_badge=emotion_badges(), freshness_badges=FRESHNESS, edit_sources=EDIT_SOURCES, phases=PHASES, **context,
     )
 
 
