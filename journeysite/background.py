@@ -9,12 +9,12 @@ catalog without copying it, and the engine waits only when it overtakes
 the child. The child keeps no state of ours: the rendered pages come back
 to this process, as in a serial build.
 
-While the engine waits for a page, this process does not idle: it takes
-pages from the end of the child's list (the last pages the engine reads,
-often the slowest to render), and a shared flag per page tells the child to
-skip them. If the child fails or stalls, the pages it did not send are
-rendered here, so an error in a template surfaces exactly as in a serial
-build. Only for one-off builds: `mkdocs serve` rebuilds while other threads
+When the engine waits for a page longer than the child should take, this
+process does not idle: it takes pages from the end of the child's list
+(the last pages the engine reads, often the slowest to render), and a
+shared flag per page tells the child to skip them. If the child fails or
+stalls, the pages it did not send are rendered here, so an error in a
+template surfaces exactly as in a serial build. Only for one-off builds: `mkdocs serve` rebuilds while other threads
 run, which fork does not mix with, and keeps its own memo.
 """
 
@@ -30,6 +30,9 @@ V = TypeVar("V")
 
 #: Seconds without a page from the child before it counts as stuck.
 STALL = 60.0
+#: Seconds to wait for a page before rendering another one meanwhile: a
+#: child on time sends a page in a few milliseconds.
+GRACE = 0.05
 
 
 class Background(Mapping[str, V]):
@@ -45,6 +48,8 @@ class Background(Mapping[str, V]):
         self._done: dict[str, V] = {}
         self._ready = threading.Condition()
         self._finished = False
+        #: Whether the child has sent a page yet.
+        self._started = False
         #: Pages rendered here (taken from the end, or not sent by the child).
         self.rendered_here = 0
         context = multiprocessing.get_context("fork")
@@ -62,6 +67,7 @@ class Background(Mapping[str, V]):
                 key, result = connection.recv()
                 with self._ready:
                     self._done[key] = result
+                    self._started = True
                     self._ready.notify_all()
         except (EOFError, OSError):
             pass
@@ -74,9 +80,12 @@ class Background(Mapping[str, V]):
     def __getitem__(self, key: str) -> V:
         while True:
             with self._ready:
-                if key in self._done or self._finished:
+                if self._ready.wait_for(lambda: key in self._done or self._finished, GRACE):
                     break
-                spare = self._take_last()
+                # The child is late: take a page from the end, but not while the
+                # child starts (its first page comes soon, and a long page from
+                # the end, such as `maps.json`, would delay it).
+                spare = self._take_last() if self._started else None
                 if spare is None and not self._ready.wait(STALL):
                     self.close()  # stuck: what it has not sent is rendered here
             if spare is not None:  # render it while the child renders the page we wait for

@@ -16,7 +16,7 @@ from typing import Any, Mapping
 import yaml
 
 from .catalog import Catalog, Policy, build
-from .loader import Layout
+from .loader import Layout, collector_paused
 
 
 #: Plugin option that moves each part of the layout.
@@ -37,7 +37,8 @@ class Project:
     def catalog(self, today: dt.date) -> Catalog:
         """The knowledge base, read with this project's policy and layout
         (by the CLI, a process without threads: so in two processes)."""
-        return build(self.content, today, self.policy, self.layout, in_two=True)
+        with collector_paused(freeze=True):  # the CLI keeps it to its end
+            return build(self.content, today, self.policy, self.layout, in_two=True)
 
 
 def build_date(fixed: dt.date | None, environ: Mapping[str, str] = os.environ) -> dt.date:
