@@ -17,17 +17,13 @@ from pathlib import Path
 from typing import Any, Callable, Iterator
 
 from .diagnostics import Diagnostic
-from .forked import forked_map
+from .forked import Split
 from .frontmatter import Document, Marks, parse_markdown, parse_yaml_file
 from .model import SLUG_PATTERN, Entry, Map, Persona, T, Team, Touchpoint, text_fields
 from .render import doc_links
 from .validate import check_map, to_model
 
 _SLUG = re.compile(SLUG_PATTERN)
-#: The files a second process parses, when loading uses one: pickling a
-#: parsed file costs it about a third of parsing it, unpickling costs this
-#: process a sixth (measured at 1,000 maps), so it takes a little less.
-CHILD_SHARE = 0.43
 #: Larger files are refused before parsing: no journey map is 8 MB of text.
 MAX_FILE_BYTES = 8 * 1024 * 1024
 
@@ -62,15 +58,29 @@ class ParseCache:
     parses: int = 0
     _items: dict[tuple[str, str, bytes], Parsed] = field(default_factory=dict)
     _used: set[tuple[str, str, bytes]] = field(default_factory=set)
+    #: Files being parsed by a second process since `start`, by key.
+    _started: tuple[list[tuple[str, str, bytes]], Split[Request, Parsed]] | None = None
+
+    def start(self, requests: list[Request]) -> None:
+        """Begin to parse the files not seen with these bytes in a second
+        process (see `forked`), while the caller does something else;
+        `get_all` finishes."""
+        new = {key: request for key, request in zip(_keys(requests), requests) if key not in self._items}
+        self._started = (list(new), Split(_parse, list(new.values())))
 
     def get_all(self, requests: list[Request], in_two: bool = False) -> list[Parsed]:
         """Each request's parse, parsing only files not seen with these
-        bytes; with `in_two`, new files are shared with a second process
-        (see `forked`)."""
-        keys = [(kind, path, hashlib.blake2b(raw, digest_size=20).digest()) for kind, path, raw, _ in requests]
+        bytes; with `in_two`, new files are shared with a second process."""
+        keys = _keys(requests)
+        if in_two and self._started is None:
+            self.start(requests)
+        if self._started is not None:  # a file changed since has a new key, and is parsed below
+            started, split = self._started
+            self._started = None
+            self._items.update(zip(started, split.results()))
+            self.parses += len(started)
         new = {key: request for key, request in zip(keys, requests) if key not in self._items}
-        parsed = forked_map(_parse, list(new.values()), CHILD_SHARE) if in_two else [_parse(r) for r in new.values()]
-        self._items.update(zip(new, parsed))
+        self._items.update((key, _parse(request)) for key, request in new.items())
         self.parses += len(new)
         self._used.update(keys)
         return [self._items[key] for key in keys]
@@ -82,6 +92,10 @@ class ParseCache:
 
 #: A file to parse: its kind, path, bytes and parser.
 Request = tuple[str, str, bytes, Callable[[bytes, str], Parsed]]
+
+
+def _keys(requests: list[Request]) -> list[tuple[str, str, bytes]]:
+    return [(kind, path, hashlib.blake2b(raw, digest_size=20).digest()) for kind, path, raw, _ in requests]
 
 
 def _parse(request: Request) -> Parsed:
@@ -129,14 +143,26 @@ def load(root: Path, today: dt.date, layout: Layout = Layout(), cache: ParseCach
         return _load(root, today, layout, cache if cache is not None else ParseCache(), in_two)
 
 
+def start_loading(root: Path, layout: Layout, cache: ParseCache) -> None:
+    """Begin to parse the content folder in a second process (see
+    `ParseCache.start`), for a `load` with the same cache soon after."""
+    cache.start([source for source in _sources(root, layout) if isinstance(source[2], bytes)])  # type: ignore[misc]
+
+
+def _sources(root: Path, layout: Layout) -> list[tuple[str, str, bytes | Exception, Callable[[bytes, str], Parsed]]]:
+    """Each file of the content folder: its kind, path, bytes (or why they
+    cannot be read) and parser."""
+    kinds: list[tuple[str, str, type[Any]]] = [("map", layout.maps, Map), ("persona", layout.personas, Persona), ("team", layout.teams, Team)]
+    files = [(kind, file, functools.partial(_parse_page, cls)) for kind, folder, cls in kinds for file in _entry_files(root / folder)]
+    if (root / layout.touchpoints).is_file():
+        files.append(("touchpoints", root / layout.touchpoints, _parse_touchpoints))
+    return [(kind, file.relative_to(root).as_posix(), _read(file), parse) for kind, file, parse in files]
+
+
 def _load(root: Path, today: dt.date, layout: Layout, cache: ParseCache, in_two: bool) -> Loaded:
     diagnostics: list[Diagnostic] = []
     marks: dict[str, Marks] = {}
-    kinds: list[tuple[str, str, type[Any]]] = [("map", layout.maps, Map), ("persona", layout.personas, Persona), ("team", layout.teams, Team)]
-    sources = [(kind, file, functools.partial(_parse_page, cls)) for kind, folder, cls in kinds for file in _entry_files(root / folder)]
-    if (root / layout.touchpoints).is_file():
-        sources.append(("touchpoints", root / layout.touchpoints, _parse_touchpoints))
-    read = [(kind, file.relative_to(root).as_posix(), _read(file), parse) for kind, file, parse in sources]
+    read = _sources(root, layout)
     parses = iter(cache.get_all([(kind, rel, raw, parse) for kind, rel, raw, parse in read if isinstance(raw, bytes)], in_two))
     found: dict[str, dict[str, Entry[Any]]] = {kind: {} for kind in ("map", "persona", "team", "touchpoints")}
     for kind, rel, raw, _ in read:

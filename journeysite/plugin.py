@@ -32,7 +32,7 @@ from .diagnostics import Severity
 from .history import last_edited
 from .indexes import Insights
 from .jinja_cache import TemplateCaches
-from .loader import ParseCache, collector_paused
+from .loader import ParseCache, collector_paused, start_loading
 from .project import ProjectError, build_date, settings_from
 from .vendor import SITE_PATH, MermaidMissing, installed_script
 from .views import Job, PageMemo, Paths, entry_jobs, generated_jobs, rendered
@@ -68,7 +68,7 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
         self.compiled = TemplateCaches()
         self.rendered_before: dict[str, SetAside] = {}
         self.dirty = False
-        #: Whether a second process may parse and render (one-off builds).
+        #: Whether this is a one-off build (see `_in_two`).
         self.background = True
         #: Generated pages as files, for `--dirty` (see `_scratch_file`).
         self.scratch: tempfile.TemporaryDirectory[str] | None = None
@@ -110,7 +110,13 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
         scripts = [str(s) for s in config.extra_javascript]
         if SITE_PATH not in scripts:
             config.extra_javascript.insert(0, SITE_PATH)
+        if self._in_two():  # MkDocs lists files and sets up plugins before `on_files`: parsing starts meanwhile
+            start_loading(Path(config.docs_dir), layout, self.cache)
         return config
+
+    def _in_two(self) -> bool:
+        """Whether a second process may parse and render (see `background`)."""
+        return self.background and self.config.render_in_background and forked.available()
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Defining this hook makes MkDocs keep one plugin object across
@@ -122,7 +128,7 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         docs = Path(config.docs_dir)
-        two = self.background and self.config.render_in_background and forked.available()
+        two = self._in_two()
         with collector_paused(freeze=self.background):  # a one-off build keeps the catalog to its end
             catalog = build(docs, self.today, self.policy, self.paths.layout, self.cache, in_two=two)
         shown = os.path.relpath(docs, Path(config.config_file_path or ".").parent)

@@ -12,7 +12,8 @@ from journeysite import background, forked
 from conftest import TODAY, KnowledgeBase
 from journeysite.background import Background
 from journeysite.catalog import build
-from journeysite.forked import MIN_ITEMS, forked_map
+from journeysite.loader import Layout, ParseCache, start_loading
+from journeysite.forked import MIN_ITEMS, Split, forked_map
 
 pytestmark = pytest.mark.skipif(not forked.available(), reason="needs fork and a second core")
 
@@ -95,17 +96,27 @@ def test_a_stalled_child_is_stopped_and_its_pages_rendered_here(monkeypatch: pyt
     assert not pages._child.is_alive()
 
 
-def test_forked_map_computes_half_in_a_child_in_the_same_order() -> None:
-    where = forked_map(lambda i: (i, in_child()), range(MIN_ITEMS * 2))
-    assert [i for i, _ in where] == list(range(MIN_ITEMS * 2))
-    assert [child for _, child in where] == [False] * MIN_ITEMS + [True] * MIN_ITEMS  # by default, half
-    assert not any(child for _, child in forked_map(lambda i: (i, in_child()), range(MIN_ITEMS - 1)))
+def test_a_split_is_computed_from_both_ends_in_order() -> None:
+    """The child works from the end as soon as it is forked, this process
+    from the start once it asks; each item is computed by one of them."""
+    def work(i: int) -> tuple[int, bool]:
+        time.sleep(0.002)
+        return i, in_child()
+
+    split = Split(work, range(MIN_ITEMS * 4))
+    time.sleep(0.3)  # this process does something else meanwhile
+    where = split.results()
+    assert [i for i, _ in where] == list(range(MIN_ITEMS * 4))
+    by_child = [child for _, child in where]
+    here = by_child.index(True)
+    assert 0 < here < MIN_ITEMS * 2 and by_child == [False] * here + [True] * (MIN_ITEMS * 4 - here)
+    assert not any(child for _, child in forked_map(work, range(MIN_ITEMS - 1)))
 
 
 @pytest.mark.parametrize("failure", ["dies", "raises"])
 def test_forked_map_computes_here_what_a_failed_child_did_not_send(failure: str) -> None:
     def work(i: int) -> int:
-        if in_child() and i == MIN_ITEMS + 3:
+        if in_child() and i == MIN_ITEMS * 2 - 3:  # the child's third item
             if failure == "dies":
                 os._exit(3)
             raise ValueError("broken in the child")
@@ -126,3 +137,19 @@ def test_files_parsed_in_two_processes_give_the_same_catalog(kb: KnowledgeBase) 
     assert two.diagnostics == serial.diagnostics
     assert len([d for d in two.diagnostics if d.code == "JS201"]) == len(range(0, MIN_ITEMS + 8, 9))
     assert {d.path for d in two.diagnostics if d.code == "JS202"} == {f"maps/copies/claim-{i:03}.md" for i in range(3, MIN_ITEMS + 8, 10)}
+
+
+def test_a_load_started_early_uses_what_the_child_parsed_and_sees_later_edits(kb: KnowledgeBase) -> None:
+    """The plugin starts parsing in `on_config`; a file edited before
+    `on_files` has new bytes, so it is parsed again, and only it."""
+    claim = (kb.root / "maps/first-home-claim.md").read_text(encoding="utf-8")
+    for i in range(MIN_ITEMS + 8):
+        kb.write(f"maps/copies/claim-{i:03}.md", claim)
+    files = len(list(kb.root.glob("*/**/*.md"))) - len(list(kb.root.glob("*/index.md"))) + 1  # and touchpoints.yml
+    cache = ParseCache()
+    start_loading(kb.root, Layout(), cache)
+    kb.write("maps/copies/claim-005.md", claim.replace("title: ", "title: Edited "))
+    catalog = build(kb.root, TODAY, cache=cache, in_two=True)
+    assert catalog.maps["claim-005"].title.startswith("Edited ")
+    assert catalog.maps == build(kb.root, TODAY).maps and catalog.diagnostics == build(kb.root, TODAY).diagnostics
+    assert cache.parses == files + 1
