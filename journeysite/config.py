@@ -28,9 +28,9 @@ class JourneysiteConfig(base.Config):
 
     render_in_background = c.Type(bool, default=True)
     """In a one-off `mkdocs build` on Linux with two or more cores, parse
-    half the files in a second process, and render pages there while
-    MkDocs converts the ones it has (about a third less build time at 1,000
-    maps). `false` does all of it in MkDocs' own process, as `mkdocs serve`
+    files in a second process from the start of the build, and render
+    pages there while MkDocs converts the ones it has (about a third less
+    build time at 1,000 maps). `false` does all of it in MkDocs' own process, as `mkdocs serve`
     always does."""
 
     maps_dir = c.Type(str, default="maps")
