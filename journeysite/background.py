@@ -14,8 +14,9 @@ process does not idle: it takes pages from the end of the child's list
 (the last pages the engine reads, often the slowest to render), and a
 shared flag per page tells the child to skip them. If the child fails or
 stalls, the pages it did not send are rendered here, so an error in a
-template surfaces exactly as in a serial build. Only for one-off builds: `mkdocs serve` rebuilds while other threads
-run, which fork does not mix with, and keeps its own memo.
+template surfaces exactly as in a serial build. Only for one-off builds:
+`mkdocs serve` rebuilds while other threads run, which fork does not mix
+with, and keeps its own memo.
 """
 
 from __future__ import annotations

@@ -81,11 +81,6 @@ class Split(Generic[T, R]):
             self._child = None
 
 
-def forked_map(fn: Callable[[T], R], items: Sequence[T]) -> list[R]:
-    """`[fn(item) for item in items]`, shared with a child from now on."""
-    return Split(fn, items).results()
-
-
 def _from_the_end(fn: Callable[[Any], Any], items: list[Any], taken: Any, connection: Connection) -> None:
     """The child: compute from the end until an item the parent took, then
     send every result. Pickling as it goes leaves the parent only the last

@@ -146,7 +146,7 @@ def load(root: Path, today: dt.date, layout: Layout = Layout(), cache: ParseCach
 def start_loading(root: Path, layout: Layout, cache: ParseCache) -> None:
     """Begin to parse the content folder in a second process (see
     `ParseCache.start`), for a `load` with the same cache soon after."""
-    cache.start([source for source in _sources(root, layout) if isinstance(source[2], bytes)])  # type: ignore[misc]
+    cache.start(_requests(_sources(root, layout)))
 
 
 def _sources(root: Path, layout: Layout) -> list[tuple[str, str, bytes | Exception, Callable[[bytes, str], Parsed]]]:
@@ -159,11 +159,16 @@ def _sources(root: Path, layout: Layout) -> list[tuple[str, str, bytes | Excepti
     return [(kind, file.relative_to(root).as_posix(), _read(file), parse) for kind, file, parse in files]
 
 
+def _requests(sources: list[tuple[str, str, bytes | Exception, Callable[[bytes, str], Parsed]]]) -> list[Request]:
+    """The files of `sources` that could be read, to parse."""
+    return [(kind, rel, raw, parse) for kind, rel, raw, parse in sources if isinstance(raw, bytes)]
+
+
 def _load(root: Path, today: dt.date, layout: Layout, cache: ParseCache, in_two: bool) -> Loaded:
     diagnostics: list[Diagnostic] = []
     marks: dict[str, Marks] = {}
     read = _sources(root, layout)
-    parses = iter(cache.get_all([(kind, rel, raw, parse) for kind, rel, raw, parse in read if isinstance(raw, bytes)], in_two))
+    parses = iter(cache.get_all(_requests(read), in_two))
     found: dict[str, dict[str, Entry[Any]]] = {kind: {} for kind in ("map", "persona", "team", "touchpoints")}
     for kind, rel, raw, _ in read:
         page = kind != "touchpoints"  # a file per entry, named by its id

@@ -424,8 +424,11 @@ def generated_jobs(
     def page(template: str, path: str, spec: Callable[[], tuple[Any, dict[str, Any]]]) -> str:
         return _page(template, catalog, paths, path, parts, **spec()[1])
 
-    jobs = [Job(path, lambda spec=spec: spec()[0], partial(page, template, path, spec))
-            for path, template, spec in ((path, template, cache(spec)) for path, template, spec in specs) if path not in skip]
+    jobs: list[Job] = []
+    for path, template, spec in specs:
+        if path not in skip:
+            spec = cache(spec)  # inputs and context from one call
+            jobs.append(Job(path, lambda spec=spec: spec()[0], partial(page, template, path, spec)))
     if paths.data not in skip:
         jobs.append(Job(paths.data, everything, lambda: catalog_json(insights, memo)))
     return jobs

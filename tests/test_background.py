@@ -13,7 +13,7 @@ from conftest import TODAY, KnowledgeBase
 from journeysite.background import Background
 from journeysite.catalog import build
 from journeysite.loader import Layout, ParseCache, start_loading
-from journeysite.forked import MIN_ITEMS, Split, forked_map
+from journeysite.forked import MIN_ITEMS, Split
 
 pytestmark = pytest.mark.skipif(not forked.available(), reason="needs fork and a second core")
 
@@ -110,11 +110,11 @@ def test_a_split_is_computed_from_both_ends_in_order() -> None:
     by_child = [child for _, child in where]
     here = by_child.index(True)
     assert 0 < here < MIN_ITEMS * 2 and by_child == [False] * here + [True] * (MIN_ITEMS * 4 - here)
-    assert not any(child for _, child in forked_map(work, range(MIN_ITEMS - 1)))
+    assert not any(child for _, child in Split(work, range(MIN_ITEMS - 1)).results())
 
 
 @pytest.mark.parametrize("failure", ["dies", "raises"])
-def test_forked_map_computes_here_what_a_failed_child_did_not_send(failure: str) -> None:
+def test_a_split_computes_here_what_a_failed_child_did_not_send(failure: str) -> None:
     def work(i: int) -> int:
         if in_child() and i == MIN_ITEMS * 2 - 3:  # the child's third item
             if failure == "dies":
@@ -122,7 +122,7 @@ def test_forked_map_computes_here_what_a_failed_child_did_not_send(failure: str)
             raise ValueError("broken in the child")
         return i * i
 
-    assert forked_map(work, range(MIN_ITEMS * 2)) == [i * i for i in range(MIN_ITEMS * 2)]
+    assert Split(work, range(MIN_ITEMS * 2)).results() == [i * i for i in range(MIN_ITEMS * 2)]
 
 
 def test_files_parsed_in_two_processes_give_the_same_catalog(kb: KnowledgeBase) -> None:
