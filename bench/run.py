@@ -141,7 +141,7 @@ def child(mode: str, path: Path) -> None:
 
     from journeysite.plugin import JourneysitePlugin
 
-    from mkdocs.plugins import CombinedEvent
+    from mkdocs.plugins import EVENTS, CombinedEvent
 
     spent = {"seconds": 0.0}
 
@@ -157,9 +157,11 @@ def child(mode: str, path: Path) -> None:
             timed_hook.mkdocs_priority = original.mkdocs_priority  # type: ignore[attr-defined]
         return timed_hook
 
-    for hook in ("on_config", "on_files", "on_nav", "on_page_read_source", "on_page_markdown", "on_page_content"):
-        setattr(JourneysitePlugin, hook, timed(getattr(JourneysitePlugin, hook)))
-    JourneysitePlugin.on_page_context = CombinedEvent(*map(timed, JourneysitePlugin.on_page_context.methods))  # type: ignore[assignment]
+    # Every event of a build the plugin handles (`on_startup` comes before the clock starts).
+    for hook in sorted({f"on_{event}" for event in EVENTS} & set(vars(JourneysitePlugin)) - {"on_startup"}):
+        original = getattr(JourneysitePlugin, hook)
+        timed_hook = CombinedEvent(*map(timed, original.methods)) if isinstance(original, CombinedEvent) else timed(original)
+        setattr(JourneysitePlugin, hook, timed_hook)
     config = load_config(str(path / "mkdocs.yml"), site_dir=str(path / "site-child"))
     if mode == "plugin-share":
         config.plugins.on_startup(command="build", dirty=False)
