@@ -21,7 +21,7 @@ from .forked import Split
 from .frontmatter import Document, Marks, parse_markdown, parse_yaml_file
 from .model import SLUG_PATTERN, Entry, Map, Persona, T, Team, Touchpoint, text_fields
 from .render import doc_links
-from .validate import check_map, to_model
+from .validate import check_map, future_dates, to_model
 
 _SLUG = re.compile(SLUG_PATTERN)
 #: Larger files are refused before parsing: no journey map is 8 MB of text.
@@ -186,7 +186,7 @@ def _load(root: Path, today: dt.date, layout: Layout, cache: ParseCache, in_two:
     maps = found["map"]
     for entry in maps.values():
         if entry.data is not None:
-            diagnostics.extend(check_map(entry.data, marks[entry.path], entry.path, today))
+            diagnostics.extend(future_dates(entry.data, marks[entry.path], entry.path, today))
     cache.prune()
     return Loaded(maps, found["persona"], found["team"], found["touchpoints"], marks, diagnostics)
 
@@ -220,6 +220,8 @@ def _parse_page(cls: type[T], raw: bytes, rel: str) -> Parsed:
     data, problems = (None, [])
     if not doc.diagnostics:  # parsed: even `null` must then be a mapping
         data, problems = to_model(cls, doc.data, doc.marks, rel)
+    if isinstance(data, Map):
+        problems += check_map(data, doc.marks, rel)
     title = getattr(data, "title", None) or getattr(data, "name", None) or _raw_title(doc.data) or ident
     links = tuple((at, written, target) for at, value in text_fields(data) for written, target in doc_links(value, rel)) if data else ()
     entry = Entry(ident, rel, title, data, doc.body, doc.body_line, links)

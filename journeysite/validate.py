@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import typing
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from pydantic import BaseModel, ValidationError
 
@@ -124,14 +124,33 @@ def describe(value: Any) -> str:
     return type(value).__name__
 
 
-def check_map(m: Map, marks: Marks, path: str, today: dt.date) -> list[Diagnostic]:
-    """Checks within one map that the schema cannot express."""
-    out: list[Diagnostic] = []
-
+def _reporter(marks: Marks, path: str, out: list[Diagnostic]) -> Callable[[Path, str, str], None]:
     def report(loc: Path, code: str, message: str) -> None:
         line, col = marks.value(loc)
         out.append(Diagnostic(path, line, col, code, dotted(loc), message))
 
+    return report
+
+
+def future_dates(m: Map, marks: Marks, path: str, today: dt.date) -> list[Diagnostic]:
+    """Dates of a map after `today`: the one check that depends on the day
+    (the others are kept with the map's parse, see `check_map`)."""
+    out: list[Diagnostic] = []
+    report = _reporter(marks, path, out)
+    dates: list[tuple[Path, dt.date | None]] = [(("validation", "last_validated"), m.validation and m.validation.last_validated)]
+    dates += [(("sources", i, "date"), s.date) for i, s in enumerate(m.sources)]
+    dates += [(("wins", i, "date"), w.date) for i, w in enumerate(m.wins)]
+    for loc, day in dates:
+        if day is not None and day > today:
+            report(loc, "JS115", f"date {day.isoformat()} is in the future (today is {today.isoformat()})")
+    return out
+
+
+def check_map(m: Map, marks: Marks, path: str) -> list[Diagnostic]:
+    """Checks within one map that the schema cannot express, but for dates
+    in the future (`future_dates`)."""
+    out: list[Diagnostic] = []
+    report = _reporter(marks, path, out)
     for loc, name in _repeats((("stages", i, "name"), s.name) for i, s in enumerate(m.stages)):
         report(loc, "JS116", f"duplicate stage name '{name}'")
     for i, stage in enumerate(m.stages):
@@ -140,13 +159,6 @@ def check_map(m: Map, marks: Marks, path: str, today: dt.date) -> list[Diagnosti
             report(loc, "JS117", f"duplicate step name '{name}' in stage '{stage.name}'")
     for loc, sid in _repeats((("sources", i, "id"), s.id) for i, s in enumerate(m.sources)):
         report(loc, "JS118", f"duplicate source id '{sid}'")
-
-    dates: list[tuple[Path, dt.date | None]] = [(("validation", "last_validated"), m.validation and m.validation.last_validated)]
-    dates += [(("sources", i, "date"), s.date) for i, s in enumerate(m.sources)]
-    dates += [(("wins", i, "date"), w.date) for i, w in enumerate(m.wins)]
-    for loc, day in dates:
-        if day is not None and day > today:
-            report(loc, "JS115", f"date {day.isoformat()} is in the future (today is {today.isoformat()})")
 
     if m.parent_stage is not None and m.parent is None:
         report(("parent_stage",), "JS119", "parent_stage needs a parent map")

@@ -15,7 +15,7 @@ from journeysite.diagnostics import Diagnostic
 from journeysite.frontmatter import parse_markdown, parse_yaml
 from journeysite.indexes import Insights
 from journeysite.model import Entry, Map
-from journeysite.validate import check_map, to_model
+from journeysite.validate import check_map, future_dates, to_model
 from journeysite.views import map_page
 
 MAP_FIELDS = list(Map.model_fields)
@@ -34,7 +34,7 @@ def load(raw: bytes) -> tuple[Map | None, list[Diagnostic]]:
         return None, doc.diagnostics
     m, problems = to_model(Map, doc.data, doc.marks, "maps/x.md")
     if m is not None:
-        problems += check_map(m, doc.marks, "maps/x.md", TODAY)
+        problems += check_map(m, doc.marks, "maps/x.md") + future_dates(m, doc.marks, "maps/x.md", TODAY)
     return m, doc.diagnostics + problems
 
 
