@@ -20,7 +20,7 @@ from jinja2 import Environment
 from markupsafe import Markup, escape
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
+from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
@@ -76,7 +76,6 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
         #: comment in a page cannot pull tables in. Per plugin object, so
         #: that the pages the memo keeps stay valid across rebuilds.
         self.nonce = secrets.token_hex(8)
-        self.marker = re.compile(rf"<!--journeysite:{self.nonce}:(\d+)-->")
         self._reset()
 
     def _reset(self) -> None:
@@ -151,11 +150,13 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
             self._mark_changed(files)
         files.append(File.generated(config, SITE_PATH, abs_src_path=str(self.mermaid)))
         for job in derived:
+            if job.path == self.paths.data:
+                continue  # not a page: written in `on_post_build`
             if self.dirty:  # a file, whose age tells MkDocs whether to build it again
                 aside = self.markdown[job.path]
                 content = "".join([aside.markdown, *aside.tables])
                 files.append(File.generated(config, job.path, abs_src_path=str(self._scratch_file(job.path, content))))
-            else:  # a page's source comes from `on_page_read_source`, `maps.json` in `on_env`
+            else:  # its source comes from `on_page_read_source`
                 files.append(File.generated(config, job.path, content=""))
         return files
 
@@ -163,11 +164,11 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
         """Each page's Markdown, its tables set aside (and `maps.json`): from
         a second process in a one-off build where one can run (see
         `background`), in the order MkDocs reads pages (the author's files,
-        then ours as appended); else here."""
+        then ours as appended), and `maps.json` last; else here."""
         if not two:
             return rendered(jobs, self.memo)
-        order = [f.src_uri for f in files.documentation_pages()]
-        return background.Background({j.path: j.render for j in jobs}, order)
+        pages = [*(f.src_uri for f in files.documentation_pages()), *(j.path for j in jobs if j.path != self.paths.data)]
+        return background.Background({j.path: j.render for j in jobs}, pages)
 
     def _scratch_file(self, path: str, content: str) -> Path:
         """Under `--dirty`, MkDocs counts a page with content in memory as
@@ -178,10 +179,7 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
         if self.scratch is None:
             self.scratch = tempfile.TemporaryDirectory(prefix="journeysite-")
         file = Path(self.scratch.name, path)
-        data = content.encode("utf-8")
-        if not file.is_file() or file.read_bytes() != data:
-            file.parent.mkdir(parents=True, exist_ok=True)
-            file.write_bytes(data)
+        _write_changed(file, content)
         return file
 
     def _mark_changed(self, files: Files) -> None:
@@ -196,7 +194,15 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
         self.rendered_before = {src: self.markdown[src] for src in self.titles}
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        self._stop_background()
+        """`maps.json` is written last: no page needs it, so a one-off
+        build's second process renders it after every page, while MkDocs
+        builds them, and nothing waits for it. Written only when it
+        changed, as MkDocs does under `--dirty`."""
+        try:
+            if self.paths.data in self.generated:  # ours, not an author's file of that name
+                _write_changed(Path(config.site_dir, self.paths.data), self.markdown.pop(self.paths.data).markdown)
+        finally:
+            self._stop_background()
 
     def on_build_error(self, *, error: Exception) -> None:
         self._stop_background()
@@ -206,10 +212,7 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
             self.markdown.close()
 
     def on_env(self, env: Environment, config: MkDocsConfig, files: Files) -> Environment:
-        """Material's templates are compiled once per `mkdocs serve`. MkDocs
-        copies files after this event: `maps.json` is made by now."""
-        if self.paths.data in self.generated and not self.dirty:  # ours, and not a scratch file
-            files.get_file_from_path(self.paths.data).content_string = self.markdown.pop(self.paths.data).markdown  # type: ignore[union-attr]
+        """Material's templates are compiled once per `mkdocs serve`."""
         return self.compiled.attach(env)
 
     def on_nav(self, nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
@@ -248,9 +251,10 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
 
     def _set_aside(self, markdown: str) -> SetAside:
         """Python-Markdown parses raw HTML tag by tag (most of a large build):
-        our finished tables skip it, as comments put back in `on_page_content`.
-        Their words for search are found here too, which a one-off build
-        does in its second process."""
+        our finished tables skip it, as comments (markers), and are put back
+        after search has read their words (see `on_page_content`). Their
+        words are found here too, which a one-off build does in its second
+        process."""
         markdown = markdown if markdown.endswith("\n") else markdown + "\n"
         if " data-js-raw" not in markdown:  # no tables, or `maps.json`: nothing to scan
             return SetAside(markdown)
@@ -258,7 +262,7 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
         kept: list[str] = []
         at = 0
         for start, end in raw_blocks(markdown):
-            kept += [markdown[at:start], f"<!--journeysite:{self.nonce}:{len(tables)}-->"]
+            kept += [markdown[at:start], self._marker(len(tables))]
             tables.append(markdown[start:end].replace(" data-js-raw", "", 1))
             at = end
         if not tables:
@@ -267,31 +271,30 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
                  for i, table in enumerate(tables)]
         return SetAside("".join(kept) + markdown[at:], tuple(tables), tuple(words))
 
-    def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
-        aside = self.aside.get(page.file.src_uri)
-        if aside and aside.tables:
-            html = self.marker.sub(lambda m: aside.tables[int(m.group(1))], html)
-        return html
-
-    @event_priority(100)
-    def _tables_as_text(self, context: Any, page: Page, config: MkDocsConfig, nav: Navigation) -> Any:
-        """Material's search reads `page.content` in this event, tag by tag
-        (a third of a large build): it gets our tables as their text, one
-        paragraph each, which also keeps words of adjacent cells apart, and
-        nothing of the listings it would leave out anyway."""
-        aside = self.aside.get(page.file.src_uri)
-        if aside and aside.tables:
-            page.content = _swapped(page.content, aside.tables, aside.words)
-        return context
+    def _marker(self, i: int) -> str:
+        """Where table `i` of a page was set aside."""
+        return f"<!--journeysite:{self.nonce}:{i}-->"
 
     @event_priority(-100)
-    def _tables_back(self, context: Any, page: Page, config: MkDocsConfig, nav: Navigation) -> Any:
+    def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+        """Material's search reads `page.content` in `on_page_context`, tag
+        by tag (a third of a large build): each table goes in as its text
+        first, one paragraph, which also keeps words of adjacent cells
+        apart, and nothing of the listings search would leave out anyway.
+        The tables replace their text after search (`on_page_context`).
+        Both run after other plugins: those see each table as its marker
+        here, and the page with its tables in `on_post_page`."""
+        aside = self.aside.get(page.file.src_uri)
+        if aside and aside.tables:
+            html = _swapped(html, map(self._marker, range(len(aside.tables))), aside.words)
+        return html
+
+    @event_priority(-100)
+    def on_page_context(self, context: Any, page: Page, config: MkDocsConfig, nav: Navigation) -> Any:
         aside = self.aside.pop(page.file.src_uri, None)
         if aside and aside.tables:
             page.content = _swapped(page.content, aside.words, aside.tables)
         return context
-
-    on_page_context = CombinedEvent(_tables_as_text, _tables_back)
 
 
 def raw_blocks(markdown: str) -> Iterator[tuple[int, int]]:
@@ -320,6 +323,15 @@ def _swapped(content: str, old: Iterable[str], new: Iterable[str]) -> str:
             at = found + len(before)
     pieces.append(content[at:])
     return "".join(pieces)
+
+
+def _write_changed(file: Path, content: str) -> None:
+    """Write `content` to `file` unless it holds it already (its age then
+    says when it last changed)."""
+    data = content.encode("utf-8")
+    if not file.is_file() or file.read_bytes() != data:
+        file.parent.mkdir(parents=True, exist_ok=True)
+        file.write_bytes(data)
 
 
 def _without(items: list[Any], sources: set[str]) -> list[Any]:

@@ -61,6 +61,39 @@ def test_while_it_waits_the_parent_renders_jobs_from_the_end() -> None:
     assert pages.rendered_here == 20 - split
 
 
+def test_a_child_far_ahead_renders_the_last_pages_meanwhile() -> None:
+    """The engine reads the last pages faster than the child renders them:
+    a child well ahead of the engine spends its lead on those."""
+    work = {f"page-{i}": (lambda: time.monotonic()) for i in range(3 * background.AHEAD)}
+    pages = Background(work)
+    try:
+        pages["page-0"]
+        time.sleep(0.5)  # the engine is busy with page 0; the child renders them all
+        rendered = [pages[key] for key in work]
+    finally:
+        pages.close()
+    assert pages.rendered_here == 0
+    assert rendered[-1] < rendered[background.AHEAD + 5] and rendered[background.AHEAD] < rendered[-1]
+
+
+def test_jobs_not_read_in_order_are_left_to_the_child() -> None:
+    """`maps.json` is wanted after every page: the parent, taking pages from
+    the end while it waits, never takes it."""
+    def job(i: int) -> tuple[int, bool]:
+        time.sleep(0.05)
+        return i, in_child()
+
+    work = {f"page-{i}": (lambda i=i: job(i)) for i in range(12)}
+    work["data"] = lambda: job(99)
+    pages = Background(work, order=[key for key in work if key != "data"])
+    try:
+        by_child = [pages[f"page-{i}"][1] for i in range(12)]
+        assert pages["data"] == (99, True)
+    finally:
+        pages.close()
+    assert False in by_child  # the parent did take pages meanwhile
+
+
 def test_pages_the_child_never_sent_are_rendered_here() -> None:
     work = jobs(10)
     work["page-5"] = lambda: os._exit(3) if in_child() else "rendered here"  # the child dies

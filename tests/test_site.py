@@ -434,6 +434,7 @@ def test_dirty_rebuild_updates_every_page_that_depends_on_an_edited_map(project:
         assert "Book a repair online" in site.article(page).get_text(), page
     waits = [tr for tr in site.article("touchpoints/repairer-booking/").select("tbody tr") if "Wait for the call" in tr.get_text()]
     assert "4 · positive" in waits[0].get_text()
+    assert json.loads((site.root / "maps.json").read_text())["maps"]["repair-booking"]["title"] == "Book a repair online"
     assert untouched.stat().st_mtime_ns == before  # a page that does not depend on the edit is not rebuilt
     assert untouched_generated.stat().st_mtime_ns == before_generated
 
