@@ -19,7 +19,7 @@ from markupsafe import Markup
 from . import indexes
 from .catalog import Catalog
 from .history import Edit
-from .indexes import QUADRANTS, Insights
+from .indexes import QUADRANTS, Insights, StepRef
 from .loader import Layout
 from .mermaid import journey
 from .metrics import evidence_coverage, lowest_moments, percent, stage_emotions
@@ -396,10 +396,20 @@ def generated_jobs(
         return {"board": {q: sorted((a for a in actions if a.quadrant == q), key=lambda a: STATUSES.index(a.action.status)) for q in QUADRANTS},
                 "status_counts": Counter(a.action.status for a in actions), "quadrants": QUADRANTS, "statuses": STATUSES}
 
+    #: A step's row on the pages of its touchpoints, rendered once for all:
+    #: they are siblings (`Paths.touchpoint`), so their links are the same.
+    rows: dict[int, Markup] = {}
+
+    def step_row(use: StepRef, macro: Callable[[StepRef], Markup]) -> Markup:
+        row = rows.get(id(use))  # the step refs live as long as `insights`
+        if row is None:
+            row = rows[id(use)] = macro(use)
+        return row
+
     def touchpoint(tid: str) -> tuple[Any, dict[str, Any]]:
         use = insights.touchpoint_usage[tid]
         users = [catalog.maps[mid] for mid in dict.fromkeys(u.map_id for u in use.uses)]
-        return (shared, tid, users), {"tid": tid, "tp": catalog.touchpoints[tid], "use": use}
+        return (shared, tid, users), {"tid": tid, "tp": catalog.touchpoints[tid], "use": use, "step_row": step_row}
 
     #: (path, template, its inputs and context): computed once, when first asked for.
     specs: list[tuple[str, str, Callable[[], tuple[Any, dict[str, Any]]]]] = [

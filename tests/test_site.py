@@ -219,6 +219,10 @@ def test_touchpoint_pages(example_site: Site) -> None:
     rows = [[td.get_text(" ", strip=True) for td in tr.select("td")][:4] for tr in page.select("tbody tr")]
     assert rows == [["Make a first home-insurance claim", "Report the damage", "Call the claims hotline", "2 · negative"],
                     ["Make a first home-insurance claim", "Report the damage", "Get a claim number", "3 · neutral"]]
+    # A step with two touchpoints is on both pages (its row rendered once), linking to its map from each.
+    for tid in ("claims-hotline", "claim-updates"):
+        (row,) = [tr for tr in example_site.article(f"touchpoints/{tid}/").select("tbody tr") if "Get a claim number" in tr.get_text()]
+        assert (example_site.root / "touchpoints" / tid / row.a["href"] / "index.html").resolve().is_file()
 
 
 def test_insight_pages(example_site: Site) -> None:
