@@ -118,6 +118,10 @@ def test_empty_stage_list(kb: KnowledgeBase) -> None:
         ("personas/first-time-homeowner.md", "Fast answers when something goes wrong",
          '"Fast answers when something goes wrong ([claims team](../teams/claim.md#contact))"', '"Fast answers',
          "JS209 (warning) needs[1]: link to '../teams/claim.md#contact': there is no teams/claim.md (did you mean '../teams/claims.md'?)"),
+        # a link that only YAML's escapes write (the file holds no "](")
+        ("personas/first-time-homeowner.md", "Fast answers when something goes wrong",
+         '"Fast answers ([claims team]\\x28../teams/claim.md))"', '"Fast answers',
+         "JS209 (warning) needs[1]: link to '../teams/claim.md': there is no teams/claim.md (did you mean '../teams/claims.md'?)"),
         ("touchpoints.yml", "owner: contact-centre", "owner: contactcentre", "contactcentre",
          "JS202 claims-hotline.owner: unknown team 'contactcentre' (no teams/contactcentre.md) (did you mean 'contact-centre'?)"),
     ],
