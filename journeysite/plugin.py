@@ -90,6 +90,8 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
         self.entries: set[str] = set()
         #: Pages MkDocs has read, for their tables (see `_set_aside`).
         self.aside: dict[str, SetAside] = {}
+        #: Pages MkDocs reads as their outline, whose tables come later (see `_render`).
+        self.outlined: set[str] = set()
         #: Map tags, for Material's tags plugin (see `on_page_read_source`).
         self.tags: dict[str, list[str]] = {}
 
@@ -142,7 +144,8 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
         self.generated = {j.path for j in derived}
         self.entries = set(self.titles) | {self.paths.touchpoint(tid) for tid in catalog.touchpoints}
         self.tags = {e.path: list(e.data.tags) for e in catalog.maps.values() if e.data is not None and e.data.tags}
-        jobs = [replace(j, render=lambda render=j.render: self._set_aside(render())) for j in [*entries, *derived]]
+        jobs = [replace(j, render=lambda render=j.render: self._set_aside(render()),
+                        outline=j.outline and (lambda outline=j.outline: self._set_aside(outline()))) for j in [*entries, *derived]]
         with collector_paused():
             self.markdown = self._render(jobs, files, two)
         self.memo.keep()
@@ -163,12 +166,23 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
     def _render(self, jobs: list[Job], files: Files, two: bool) -> dict[str, SetAside] | background.Background[SetAside]:
         """Each page's Markdown, its tables set aside (and `maps.json`): from
         a second process in a one-off build where one can run (see
-        `background`), in the order MkDocs reads pages (the author's files,
-        then ours as appended), and `maps.json` last; else here."""
+        `background`), else here.
+
+        The second process renders pages in the order MkDocs reads them (the
+        author's files, then ours as appended); a page with listings as its
+        outline (`Job.outline`). Their rows, most of the work on our pages,
+        are needed only once MkDocs builds pages from what it has read (in
+        `on_page_context`), while the second process has little else to
+        do: they come next, in the same order, and `maps.json` last."""
         if not two:
             return rendered(jobs, self.memo)
         pages = [*(f.src_uri for f in files.documentation_pages()), *(j.path for j in jobs if j.path != self.paths.data)]
-        return background.Background({j.path: j.render for j in jobs}, pages)
+        outlines = {j.path: j for j in jobs if j.outline is not None}
+        self.outlined = set(outlines)
+        work = {j.path: j.outline or j.render for j in jobs if j.path != self.paths.data}
+        work |= {_rows_key(path): outlines[path].render for path in dict.fromkeys(pages) if path in outlines}
+        work |= {j.path: j.render for j in jobs if j.path == self.paths.data}
+        return background.Background(work, pages)
 
     def _scratch_file(self, path: str, content: str) -> Path:
         """Under `--dirty`, MkDocs counts a page with content in memory as
@@ -291,10 +305,18 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
 
     @event_priority(-100)
     def on_page_context(self, context: Any, page: Page, config: MkDocsConfig, nav: Navigation) -> Any:
-        aside = self.aside.pop(page.file.src_uri, None)
+        src = page.file.src_uri
+        aside = self.aside.pop(src, None)
         if aside and aside.tables:
-            page.content = _swapped(page.content, aside.words, aside.tables)
+            tables = self.markdown.pop(_rows_key(src)).tables if src in self.outlined else aside.tables
+            page.content = _swapped(page.content, aside.words, tables)
         return context
+
+
+def _rows_key(path: str) -> str:
+    """The job of the page at `path` with its rows, for a page read as its
+    outline (no path holds a NUL)."""
+    return f"{path}\0rows"
 
 
 def raw_blocks(markdown: str) -> Iterator[tuple[int, int]]:

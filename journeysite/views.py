@@ -10,7 +10,7 @@ from __future__ import annotations
 import itertools
 import json
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache, partial
 from typing import Any, Callable, Iterable, Mapping
 
@@ -212,12 +212,16 @@ class Parts:
     `macro:map_id:n`. A build whose memo keeps no parts calls `macro` once
     with all the items, so a macro must write each item's rows as it would
     alone.
+
+    Without `listings`, `per_map` writes nothing: the page's outline (see
+    `Job.outline`).
     """
 
     memo: PageMemo | None = None
     shared: tuple[Any, ...] = ()
     maps: Mapping[str, Entry[Map]] = field(default_factory=dict)
     edits: Mapping[str, Edit] = field(default_factory=dict)
+    listings: bool = True
 
     def of(self, page: str) -> Callable[[Iterable[Any], Any], Markup]:
         memo = self.memo
@@ -230,6 +234,8 @@ class Parts:
             return memo.part(page, f"{macro.name}:{mid}:{n}", inputs, lambda: macro(run))  # type: ignore[no-any-return]
 
         def per_map(items: Iterable[Any], macro: Any) -> Markup:
+            if not self.listings:
+                return Markup()
             if memo is None or not memo.parts:  # nothing to keep: one call for all rows
                 return macro(list(items))  # type: ignore[no-any-return]
             return Markup("".join([part(mid, list(run), macro) for mid, run in itertools.groupby(items, key=_map_id)]))
@@ -328,6 +334,20 @@ class Job:
     inputs: Callable[[], Any]
     render: Callable[[], str]
     title: str | None = None
+    #: For a page that lists other pages' rows (`per_map`): the page
+    #: without those rows, which are all in raw blocks that search leaves
+    #: out, so that the site engine can read the page before they are
+    #: rendered (see `background`).
+    outline: Callable[[], str] | None = None
+
+
+@cache
+def lists_rows(template: str) -> bool:
+    """Whether `template` writes rows with `per_map`, so that its outline
+    (see `Job.outline`) is worth rendering apart."""
+    env = environment()
+    source, _, _ = env.loader.get_source(env, template)  # type: ignore[union-attr]
+    return "per_map(" in source
 
 
 def rendered(jobs: Iterable[Job], memo: PageMemo | None = None) -> dict[str, str]:
@@ -352,6 +372,7 @@ def entry_jobs(
     memo = memo if memo is not None else PageMemo()
     shared = memo.shared(_shared(catalog, paths))
     parts = Parts(memo, shared, catalog.maps, edits)
+    outline = replace(parts, listings=False)
 
     def map_inputs(e: Entry[Map]) -> Any:
         m = e.data
@@ -371,7 +392,8 @@ def entry_jobs(
     return [
         *(Job(e.path, partial(map_inputs, e), partial(map_page, insights, e, paths, edits.get(e.path)), e.title) for e in catalog.maps.values()),
         *(Job(e.path, partial(persona_inputs, e), partial(persona_page, insights, e, paths), e.title) for e in catalog.personas.values()),
-        *(Job(e.path, partial(team_inputs, e), partial(team_page, insights, e, paths, parts), e.title) for e in catalog.teams.values()),
+        *(Job(e.path, partial(team_inputs, e), partial(team_page, insights, e, paths, parts), e.title,
+              partial(team_page, insights, e, paths, outline)) for e in catalog.teams.values()),
     ]
 
 
@@ -431,14 +453,16 @@ def generated_jobs(
         *((paths.touchpoint(tid), "touchpoint.md", partial(touchpoint, tid)) for tid in sorted(catalog.touchpoints)),
     ]
 
-    def page(template: str, path: str, spec: Callable[[], tuple[Any, dict[str, Any]]]) -> str:
+    def page(template: str, path: str, spec: Callable[[], tuple[Any, dict[str, Any]]], parts: Parts = parts) -> str:
         return _page(template, catalog, paths, path, parts, **spec()[1])
 
+    outline = replace(parts, listings=False)
     jobs: list[Job] = []
     for path, template, spec in specs:
         if path not in skip:
             spec = cache(spec)  # inputs and context from one call
-            jobs.append(Job(path, lambda spec=spec: spec()[0], partial(page, template, path, spec)))
+            jobs.append(Job(path, lambda spec=spec: spec()[0], partial(page, template, path, spec),
+                            outline=partial(page, template, path, spec, outline) if lists_rows(template) else None))
     if paths.data not in skip:
         jobs.append(Job(paths.data, everything, lambda: catalog_json(insights, memo)))
     return jobs

@@ -12,9 +12,10 @@ from urllib.parse import unquote, urlsplit
 import pytest
 from bs4 import Tag
 
-from conftest import Site, SiteProject
+from conftest import KnowledgeBase, Site, SiteProject
 
 from journeysite import background, forked
+from journeysite.plugin import UNSEARCHED
 
 CLAIM = "maps/first-home-claim/"
 
@@ -353,10 +354,34 @@ def test_pages_rendered_in_a_second_process_equal_those_rendered_in_the_build(pr
         assert isinstance(pages, background.Background) is in_background
         if in_background:
             assert pages.rendered_here < len(pages)  # the child rendered its share (this process may take some)
+            assert {"teams/claims.md", "touchpoints/claims-hotline.md", "insights/actions.md"} <= config.plugins["journeysite"].outlined
         site = Path(config.site_dir)
         sites.append({p.relative_to(site): p.read_bytes() for p in site.rglob("*") if p.is_file() and "sitemap" not in p.name})
     assert sites[0].keys() == sites[1].keys()
     assert [p for p in sites[0] if sites[0][p] != sites[1][p]] == []
+
+
+def test_an_outline_is_its_page_without_the_rows_search_leaves_out(kb: KnowledgeBase) -> None:
+    """MkDocs may read a page with listings as its outline, and get the rows
+    only when it builds the page (see `JourneysitePlugin._render`): all it
+    reads, search included, must be the same."""
+    from journeysite.indexes import Insights
+    from journeysite.plugin import JourneysitePlugin
+    from journeysite.views import entry_jobs, generated_jobs
+
+    insights = Insights(kb.catalog())
+    plugin = JourneysitePlugin()
+    jobs = [*entry_jobs(insights), *generated_jobs(insights)]
+    outlined = {j.path: (plugin._set_aside(j.outline()), plugin._set_aside(j.render())) for j in jobs if j.outline}
+    assert {"teams/claims.md", "touchpoints/claims-hotline.md", "maps/index.md", "insights/freshness.md",
+            "insights/actions.md", "insights/evidence.md"} <= set(outlined)
+    assert not any(j.path.startswith(("maps/", "personas/")) and j.outline for j in jobs if j.path != "maps/index.md")
+    for path, (outline, whole) in outlined.items():
+        assert outline.markdown == whole.markdown and outline.words == whole.words, path
+        assert len(outline.tables) == len(whole.tables), path
+        assert all(UNSEARCHED.match(table) for table in whole.tables), path  # search reads none of their words
+        assert "<tr><td>" not in "".join(outline.tables), path  # no rows: they were not rendered
+    assert "Call the claims hotline" in "".join(outlined["touchpoints/claims-hotline.md"][1].tables)
 
 
 def test_serve_rebuilds_reuse_compiled_theme_templates_until_one_is_edited(project: SiteProject) -> None:
