@@ -16,8 +16,8 @@ shared flag per page tells the child to skip them. The other way round,
 a child far ahead of the engine renders pages from the end meanwhile: the
 engine reads the last pages (ours, listings with their tables set aside)
 faster than the child renders them. Jobs the engine does not read in
-order (`maps.json`, wanted after every page is built) come last and are
-left to the child. If the child fails or
+order (the rows of listing pages and `maps.json`, wanted once it builds
+pages) come after, and are left to the child. If the child fails or
 stalls, the pages it did not send are rendered here, so an error in a
 template surfaces exactly as in a serial build. Only for one-off builds:
 `mkdocs serve` rebuilds while other threads run, which fork does not mix
