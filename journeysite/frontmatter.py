@@ -8,6 +8,7 @@ and value. That walk is also where alias bombs and runaway nesting are stopped.
 
 from __future__ import annotations
 
+from array import array
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -36,49 +37,33 @@ def _unpack(packed: Packed) -> Position:
 
 @dataclass
 class Marks:
-    """1-based (line, column) of every key and value, found by path (kept
-    packed, see `Packed`).
+    """1-based (line, column) of every key and value, found by path.
 
-    Positions are recorded per container (mapping or list) as the YAML loader
-    builds it, keyed by the container's identity; `data` keeps them alive.
+    Positions are kept flat, in the order the YAML loader builds the data:
+    for each item of a mapping or list, three numbers (its key's position,
+    or 0 in a list; its value's; how many numbers its own items take, to
+    skip them), then its items'. A table per container, keyed by identity,
+    cost more to build, pickle and keep than the data itself, and positions
+    are looked up only to report a problem.
     """
 
     data: Any = None
-    containers: dict[int, tuple[dict[Any, Packed] | None, Any]] = field(default_factory=dict)
+    table: array[int] = field(default_factory=lambda: array("q"))
     root: Packed = 1 << COLUMN_BITS | 1
 
     def _walk(self, path: Path) -> tuple[Position, Position | None]:
-        here, key, node = self.root, None, self.data
+        here, key, node, at = self.root, 0, self.data, 0
         for part in path:
-            table = self.containers.get(id(node))
-            if table is None:
+            index = _index(node, part)
+            if index < 0:
                 break
-            keys, values = table
-            try:
-                here, node = values[part], node[part]
-            except (KeyError, IndexError, TypeError):
-                break
-            key = keys.get(part) if keys is not None else None
+            for _ in range(index):  # skip the items before it, with theirs
+                at += 3 + self.table[at + 2]
+            key, here = self.table[at], self.table[at + 1]
+            node, at = node[part], at + 3
         else:
-            return _unpack(here), None if key is None else _unpack(key)
+            return _unpack(here), _unpack(key) if key else None
         return _unpack(here), None
-
-    def __getstate__(self) -> tuple[Any, list[tuple[Any, Any]], Packed]:
-        """Identities do not survive pickling (a file parsed in another
-        process): each table travels with its container instead."""
-        pairs = []
-        stack = [self.data]
-        while stack:
-            node = stack.pop()
-            table = self.containers.get(id(node))
-            if table is not None:
-                pairs.append((node, table))
-                stack.extend(node.values() if isinstance(node, dict) else node)
-        return self.data, pairs, self.root
-
-    def __setstate__(self, state: tuple[Any, list[tuple[Any, Any]], Packed]) -> None:
-        self.data, pairs, self.root = state
-        self.containers = {id(node): table for node, table in pairs}
 
     def value(self, path: Path) -> Position:
         """Where the value at `path` is, or its nearest recorded ancestor."""
@@ -87,6 +72,15 @@ class Marks:
     def key(self, path: Path) -> Position:
         value, key = self._walk(path)
         return key or value
+
+
+def _index(node: Any, part: str | int) -> int:
+    """Where `part` is among the items of a mapping or list, or -1."""
+    if isinstance(node, dict):
+        return next((i for i, name in enumerate(node) if name == part), -1)
+    if isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+        return part
+    return -1
 
 
 class InvalidDate(str):
@@ -141,7 +135,7 @@ class _Loader(_BaseLoader):
     def __init__(self, text: str, first_line: int) -> None:
         super().__init__(text)
         self.first_line = first_line
-        self.containers: dict[int, tuple[dict[Any, Packed] | None, Any]] = {}
+        self.marks: list[int] = []  # see `Marks`
         self.duplicates: list[tuple[Packed, str, Packed]] = []
 
     #: PyYAML's patterns for plain scalars, by first character.
@@ -175,18 +169,26 @@ class _Loader(_BaseLoader):
         if depth > MAX_DEPTH:
             raise _Problem(node, "JS105", f"YAML nested more than {MAX_DEPTH} levels deep")
         if kind is yaml.SequenceNode and node.tag == _SEQ:
-            items = node.value
-            data: Any = [self.build(item, depth + 1) for item in items]
-            self.containers[id(data)] = (None, [self.at(item) for item in items])
-            return data
+            return [self._item(0, item, depth) for item in node.value]
         if kind is yaml.MappingNode and node.tag == _MAP:
             return self._mapping(node, depth)
         raise _unsupported(node)
 
+    def _item(self, key: Packed, node: yaml.Node, depth: int) -> Any:
+        """The value of an item of a list (`key` 0) or mapping, its positions
+        recorded (see `Marks`)."""
+        marks = self.marks
+        if type(node) is yaml.ScalarNode:
+            marks += (key, self.at(node), 0)
+            return node.value if node.tag == _STR else self.build(node)
+        at = len(marks)
+        marks += (key, self.at(node), 0)
+        value = self.build(node, depth + 1)
+        marks[at + 2] = len(marks) - at - 3
+        return value
+
     def _mapping(self, node: yaml.MappingNode, depth: int) -> dict[str, Any]:
         data: dict[str, Any] = {}
-        keys: dict[Any, Packed] = {}
-        values: dict[Any, Packed] = {}
         for key_node, value_node in node.value:
             if key_node.tag == _MERGE:
                 raise _Problem(key_node, "JS104", "YAML merge keys ('<<') are not supported; write the keys out")
@@ -194,11 +196,10 @@ class _Loader(_BaseLoader):
                 raise _Problem(key_node, "JS104", "a key must be plain text, not a list or mapping")
             name = key_node.value
             if name in data:
-                self.duplicates.append((self.at(key_node), name, keys[name]))
+                first = next(k for k, _ in node.value if k.value == name)
+                self.duplicates.append((self.at(key_node), name, self.at(first)))
                 continue
-            keys[name], values[name] = self.at(key_node), self.at(value_node)
-            data[name] = self.build(value_node, depth + 1)
-        self.containers[id(data)] = (keys, values)
+            data[name] = self._item(self.at(key_node), value_node, depth)
         return data
 
 
@@ -281,7 +282,7 @@ def parse_yaml(text: str, path: str, first_line: int = 1) -> Document:
     finally:
         if loader is not None:
             loader.dispose()
-    marks = Marks(data, loader.containers, loader.at(node))
+    marks = Marks(data, array("q", loader.marks), loader.at(node))
     duplicates = [
         Diagnostic(path, *_unpack(at), "JS106", name, f"duplicate key '{name}' (first at line {_unpack(first)[0]}); YAML would silently keep only the last")
         for at, name, first in loader.duplicates
