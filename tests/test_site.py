@@ -12,7 +12,7 @@ from urllib.parse import unquote, urlsplit
 import pytest
 from bs4 import Tag
 
-from conftest import KnowledgeBase, Site, SiteProject
+from conftest import REPO, KnowledgeBase, Site, SiteProject
 
 from journeysite import background, forked
 from journeysite.plugin import UNSEARCHED
@@ -132,6 +132,22 @@ def test_map_page_grid_ownership_evidence_plan(example_site: Site) -> None:
     wins = article.find("h2", id="wins").find_next("ul").get_text(" ", strip=True)
     assert wins.startswith("2026-09-18 · Closing letter now explains what the claim means at renewal")
 
+
+
+def test_a_list_that_ends_the_generated_page_stays_a_list(example_site: Site) -> None:
+    """The rule before the author's text, right after a list's last line,
+    would make that line a heading (a setext heading in Markdown)."""
+    content = REPO / "content" / "maps"
+    for source in sorted(content.glob("*.md")):
+        if source.name == "index.md":
+            continue
+        article = example_site.article(f"maps/{source.stem}/")
+        assert not [h.get_text() for h in article.select("h2, h1") if h.get_text().lstrip().startswith("-")], source.name
+        wins = article.find("h2", id="wins")
+        if wins is not None:
+            assert wins.find_next_sibling().name == "ul", source.name
+        rule = article.find("hr")  # every example map has a text of its own
+        assert rule is not None and rule.find_previous_sibling().name in ("ul", "table", "p"), source.name
 
 
 def test_search_index_holds_the_tables_as_words(example_site: Site) -> None:
