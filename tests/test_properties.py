@@ -8,8 +8,8 @@ import re
 
 import markdown
 import yaml
-from pymdownx import superfences
 from hypothesis import HealthCheck, given, settings, strategies as st
+from pymdownx import superfences
 
 from conftest import TODAY
 from journeysite.catalog import Catalog

@@ -133,7 +133,6 @@ def test_map_page_grid_ownership_evidence_plan(example_site: Site) -> None:
     assert wins.startswith("2026-09-18 · Closing letter now explains what the claim means at renewal")
 
 
-
 def test_a_list_that_ends_the_generated_page_stays_a_list(example_site: Site) -> None:
     """The rule before the author's text, right after a list's last line,
     would make that line a heading (a setext heading in Markdown)."""
