@@ -20,14 +20,14 @@ import argparse
 import datetime as dt
 import json
 import os
-import resource
 import shutil
 import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import handwritten
 import synthetic
@@ -52,7 +52,7 @@ MERMAID_FENCE = """markdown_extensions:
 """
 
 
-def journeysite_config(theme: Path, background: bool = True) -> str:
+def journeysite_config(theme: Path) -> str:
     return f"""site_name: Bench
 docs_dir: content
 theme:
@@ -67,8 +67,6 @@ plugins:
   - tags
   - journeysite:
       today: {TODAY}
-      nav_entries: false
-      render_in_background: {str(background).lower()}
 {MERMAID_FENCE}"""
 
 
@@ -95,7 +93,6 @@ def prepare(work: Path, n: int) -> tuple[Path, Path]:
     shutil.rmtree(work / f"n{n}", ignore_errors=True)
     synthetic.write(kb / "content", n)
     (kb / "mkdocs.yml").write_text(journeysite_config(REPO / "theme"))
-    (kb / "one-process.yml").write_text(journeysite_config(REPO / "theme", background=False))
     catalog = build(kb / "content", dt.date.fromisoformat(TODAY))
     assert not catalog.errors, catalog.errors[:3]
     pages = {e.path: handwritten.map_page(catalog, e) for e in catalog.maps.values()}
@@ -138,10 +135,9 @@ def child(mode: str, path: Path) -> None:
         return
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
+    from mkdocs.plugins import EVENTS, CombinedEvent
 
     from journeysite.plugin import JourneysitePlugin
-
-    from mkdocs.plugins import EVENTS, CombinedEvent
 
     spent = {"seconds": 0.0}
 
@@ -168,9 +164,7 @@ def child(mode: str, path: Path) -> None:
         start = time.perf_counter()
         build(config)
         seconds = time.perf_counter() - start
-        # CPU seconds of the processes the build forked (to parse, to render), all reaped by now.
-        children = resource.getrusage(resource.RUSAGE_CHILDREN)
-        print(json.dumps({"build": seconds, "plugin": spent["seconds"], "children": children.ru_utime + children.ru_stime}))
+        print(json.dumps({"build": seconds, "plugin": spent["seconds"]}))
         return
     first = sorted((path / "content" / "maps").glob("*.md"))[0]
     owner = next(line.split(": ")[1] for line in first.read_text().splitlines() if line.startswith("owner: "))
@@ -231,10 +225,9 @@ def plain_dirty(path: Path) -> None:
 def measure(work: Path, n: int, runs: int) -> dict[str, object]:
     kb, plain = prepare(work, n)
     mkdocs = [sys.executable, "-m", "mkdocs", "build", "-q"]
-    samples: dict[str, list[tuple[float, float]]] = {"journeysite": [], "one-process": [], "plain": [], "plain-prune": []}
-    for _ in range(runs):  # alternate, so drift hits all four alike
+    samples: dict[str, list[tuple[float, float]]] = {"journeysite": [], "plain": [], "plain-prune": []}
+    for _ in range(runs):  # alternate, so drift hits all three alike
         samples["journeysite"].append(timed([*mkdocs, "-d", "site"], kb))
-        samples["one-process"].append(timed([*mkdocs, "-f", "one-process.yml", "-d", "site-one"], kb))
         samples["plain"].append(timed([*mkdocs, "-f", "default.yml", "-d", "site"], plain))
         samples["plain-prune"].append(timed([*mkdocs, "-f", "prune.yml", "-d", "site-prune"], plain))
     medians = {k: (statistics.median(w for w, _ in v), max(m for _, m in v)) for k, v in samples.items()}
@@ -258,18 +251,18 @@ def measure(work: Path, n: int, runs: int) -> dict[str, object]:
 
 def report(rows: list[dict[str, object]]) -> str:
     lines = [
-        "| N | journeysite | one process | plain default | plain + prune | ratio to default | ratio to prune | peak MB (js / plain) "
+        "| N | journeysite | plain default | plain + prune | ratio to default | ratio to prune | peak MB (js / plain) "
         "| plugin share | our CPU ms per map | check | bare parse | check ratio | --dirty rebuild | plain --dirty |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in rows:
         b, d = r["build"], r["dirty"]
         shares = sorted(s["plugin"] / s["build"] for s in r["plugin_share"])  # type: ignore[attr-defined]
-        cpu = statistics.median(1000 * (s["plugin"] + s["children"]) / r["n"] for s in r["plugin_share"])  # type: ignore[attr-defined, operator]
-        js, one, plain, prune = b["journeysite"], b["one-process"], b["plain"], b["plain-prune"]  # type: ignore[index]
+        cpu = statistics.median(1000 * s["plugin"] / r["n"] for s in r["plugin_share"])  # type: ignore[attr-defined, operator]
+        js, plain, prune = b["journeysite"], b["plain"], b["plain-prune"]  # type: ignore[index]
         ok = "all current" if all(d["current"].values()) else f"STALE {d['current']}"  # type: ignore[index]
         lines.append(
-            f"| {r['n']} | {js[0]:.1f} s | {one[0]:.1f} s | {plain[0]:.1f} s | {prune[0]:.1f} s | {js[0] / plain[0]:.2f} | {js[0] / prune[0]:.2f} "
+            f"| {r['n']} | {js[0]:.1f} s | {plain[0]:.1f} s | {prune[0]:.1f} s | {js[0] / plain[0]:.2f} | {js[0] / prune[0]:.2f} "
             f"| {js[1]:.0f} / {plain[1]:.0f} | {statistics.median(shares):.0%} ({shares[0]:.0%} to {shares[-1]:.0%}) | {cpu:.2f} "
             f"| {r['check']:.2f} s | {r['bare_parse']:.2f} s | {r['check'] / r['bare_parse']:.2f} "  # type: ignore[operator]
             f"| {d['rebuild']:.2f} s, {ok} | {d['plain']:.2f} s |"  # type: ignore[index]

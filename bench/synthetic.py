@@ -73,7 +73,7 @@ def _map(rng: random.Random, n: int, personas: list[str], teams: list[str], touc
                 f"        opportunities: [{sentence(rng, 6)}]", f"        evidence: [source-{rng.randint(0, 2)}]",
             ]
     lines.append("actions:")
-    for a in range(3):
+    for _ in range(3):
         stage, step = rng.choice(steps)
         lines += [f"  - title: {sentence(rng, 6)}", f"    step: {stage} / {step}", f"    owner: {rng.choice(teams)}",
                   f"    effort: {rng.choice(('low', 'medium', 'high'))}", f"    impact: {rng.choice(('low', 'medium', 'high'))}",

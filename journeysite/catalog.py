@@ -3,24 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Any
 
 from .diagnostics import Diagnostic, Severity, did_you_mean
 from .freshness import freshness
-from .frontmatter import Path as FieldPath, dotted
-from .loader import Layout, Loaded, ParseCache, load
+from .frontmatter import Path as FieldPath
+from .frontmatter import dotted
+from .loader import Loaded, ParseCache, load
 from .model import Entry, Map, Persona, Stage, Step, Team, Touchpoint
 from .render import relative
-
-
-@dataclass(frozen=True)
-class Policy:
-    """Review rules that the plugin config or the CLI can set."""
-
-    review_every: int = 90
-    due_window: int = 14
+from .settings import Settings
 
 
 @dataclass(frozen=True)
@@ -31,7 +26,7 @@ class Catalog:
     touchpoints: dict[str, Entry[Touchpoint]]
     diagnostics: tuple[Diagnostic, ...]
     today: dt.date
-    policy: Policy = Policy()
+    settings: Settings = field(default_factory=Settings)
     _by_path: dict[str, list[Diagnostic]] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -65,20 +60,13 @@ class Catalog:
         return self.stage_owner(m, stage)
 
 
-def build(
-    root: Path,
-    today: dt.date,
-    policy: Policy = Policy(),
-    layout: Layout = Layout(),
-    cache: ParseCache | None = None,
-    in_two: bool = False,
-) -> Catalog:
-    """Load `root` (in two processes with `in_two`, see `forked`) and
-    resolve every reference between its files."""
-    loaded = load(root, today, layout, cache, in_two)
-    diagnostics = loaded.diagnostics + list(_references(loaded)) + list(_links(loaded, root, layout)) + list(_notices(loaded, today, policy))
+def build(root: Path, today: dt.date, settings: Settings | None = None, cache: ParseCache | None = None) -> Catalog:
+    """Load `root` and resolve every reference between its files."""
+    settings = settings or Settings()
+    loaded = load(root, today, settings, cache)
+    diagnostics = loaded.diagnostics + list(_references(loaded)) + list(_links(loaded, root, settings)) + list(_notices(loaded, today, settings))
     diagnostics.sort(key=lambda d: (d.path, d.line, d.col, d.code))
-    return Catalog(loaded.maps, loaded.personas, loaded.teams, loaded.touchpoints, tuple(diagnostics), today, policy)
+    return Catalog(loaded.maps, loaded.personas, loaded.teams, loaded.touchpoints, tuple(diagnostics), today, settings)
 
 
 def _references(loaded: Loaded) -> Iterable[Diagnostic]:
@@ -92,9 +80,9 @@ def _references(loaded: Loaded) -> Iterable[Diagnostic]:
         if ref is not None and ref not in teams:
             yield unknown(path, loc, "JS202", "team", f"teams/{ref}.md", ref, teams)
 
-    for tid, entry in loaded.touchpoints.items():
-        if entry.data is not None:
-            yield from team(entry.path, (tid, "owner"), entry.data.owner)
+    for tid, touchpoint in loaded.touchpoints.items():
+        if touchpoint.data is not None:
+            yield from team(touchpoint.path, (tid, "owner"), touchpoint.data.owner)
 
     for mid, entry in loaded.maps.items():
         m, path = entry.data, entry.path
@@ -109,26 +97,27 @@ def _references(loaded: Loaded) -> Iterable[Diagnostic]:
             yield from team(path, ("stages", i, "owner"), stage.owner)
             for j, step in enumerate(stage.steps):
                 at: FieldPath = ("stages", i, "steps", j)
-                yield from team(path, at + ("owner",), step.owner)
+                yield from team(path, (*at, "owner"), step.owner)
                 for k, tp in enumerate(step.touchpoints):
                     if tp not in loaded.touchpoints:
-                        yield unknown(path, at + ("touchpoints", k), "JS203", "touchpoint", f"'{tp}' in touchpoints.yml", tp, loaded.touchpoints)
+                        yield unknown(path, (*at, "touchpoints", k), "JS203", "touchpoint", f"'{tp}' in touchpoints.yml", tp, loaded.touchpoints)
         for i, action in enumerate(m.actions):
             yield from team(path, ("actions", i, "owner"), action.owner)
         yield from _parent(loaded, mid, m, path)
 
 
-def _links(loaded: Loaded, root: Path, layout: Layout) -> Iterable[Diagnostic]:
+def _links(loaded: Loaded, root: Path, settings: Settings) -> Iterable[Diagnostic]:
     """Links in text fields to a map, persona or team that does not exist.
 
     MkDocs checks the links of a page's body, not those of its front
     matter. Links into the folders of entries are checked here; a link
     elsewhere in the docs may point at a page the site generates.
     """
-    folders = tuple(f"{folder}/" for folder in (layout.maps, layout.personas, layout.teams))
+    folders = tuple(f"{folder}/" for folder in (settings.maps_dir, settings.personas_dir, settings.teams_dir))
     known = [e.path for entries in (loaded.maps, loaded.personas, loaded.teams) for e in entries.values()]
     exists = set(known) | {f"{folder}index.md" for folder in folders}
-    for entry in [*loaded.maps.values(), *loaded.personas.values()]:
+    linking: list[Entry[Any]] = [*loaded.maps.values(), *loaded.personas.values()]
+    for entry in linking:
         for loc, written, target in entry.links:
             if target.startswith(folders) and target not in exists and not (root / target).is_file():
                 line, col = loaded.marks[entry.path].value(loc)
@@ -151,7 +140,7 @@ def _parent(loaded: Loaded, mid: str, m: Map, path: str) -> Iterable[Diagnostic]
     while cursor is not None and cursor in loaded.maps:
         if cursor in seen:
             line, col = marks.value(("parent",))
-            chain = " -> ".join(seen + [cursor])
+            chain = " -> ".join([*seen, cursor])
             yield Diagnostic(path, line, col, "JS208", "parent", f"parent maps form a cycle: {chain}")
             return
         seen.append(cursor)
@@ -164,13 +153,13 @@ def _parent(loaded: Loaded, mid: str, m: Map, path: str) -> Iterable[Diagnostic]
             yield Diagnostic(path, line, col, "JS206", "parent_stage", f"map '{m.parent}' has no stage '{m.parent_stage}'{did_you_mean(m.parent_stage, names)}")
 
 
-def _notices(loaded: Loaded, today: dt.date, policy: Policy) -> Iterable[Diagnostic]:
+def _notices(loaded: Loaded, today: dt.date, settings: Settings) -> Iterable[Diagnostic]:
     """Information, not errors: maps that need a validation soon or now."""
     for entry in loaded.maps.values():
         m = entry.data
         if m is None:
             continue
-        f = freshness(m, today, policy.review_every, policy.due_window)
+        f = freshness(m, today, settings.review_every, settings.due_window)
         line, col = loaded.marks[entry.path].value(("validation", "last_validated") if m.validation else ())
         code = {"unvalidated": "JS301", "overdue": "JS302", "due": "JS303"}.get(f.state)
         if code:

@@ -7,10 +7,9 @@ catalogs: git, files and output formats are elsewhere.
 
 from __future__ import annotations
 
-import difflib
-import json
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Callable, Iterable, Literal, Sequence, TypeVar
+from typing import Any, Literal, TypeVar
 
 from .catalog import Catalog
 from .diagnostics import Diagnostic
@@ -86,7 +85,8 @@ def diff(old: Catalog, new: Catalog) -> Diff:
     changes: list[MapChange] = []
     removed = [i for i in old.maps if i not in new.maps]
     added = [i for i in new.maps if i not in old.maps]
-    renames = dict(_pair(removed, added, lambda a, b: _similarity(old.maps[a], new.maps[b])))
+    features = {**{i: _features(old.maps[i]) for i in removed}, **{i: _features(new.maps[i]) for i in added}}
+    renames = dict(_pair(removed, added, lambda a, b: _jaccard(features[a], features[b])))
     for ident in old.maps.keys() & new.maps.keys():
         change = _map_change(old, new, old.maps[ident], new.maps[ident])
         if change.sections or change.broken:
@@ -116,11 +116,25 @@ def _summary(catalog: Catalog, e: Entry[Map]) -> str:
     return f"{persona} · {m.phase} · owner {m.owner} · {len(m.stages)} stages, {steps} steps · {f.label}"
 
 
-def _similarity(a: Entry[Map], b: Entry[Map]) -> float:
-    if a.data is None or b.data is None:
-        return 1.0 if a.title == b.title else 0.0
-    dump = lambda m: json.dumps(m.model_dump(mode="json"), sort_keys=True)  # noqa: E731
-    return difflib.SequenceMatcher(None, dump(a.data), dump(b.data), autojunk=False).ratio()
+def _features(entry: Entry[Map]) -> frozenset[tuple[str, ...]]:
+    """What identifies a map across a rename, as a set: computed once per map,
+    so that pairing n removed and m added maps costs n + m walks and n x m
+    set intersections, not n x m comparisons of whole files."""
+    m = entry.data
+    if m is None:
+        return frozenset({("title", entry.title)})
+    return frozenset({
+        ("title", m.title), ("persona", m.persona), ("owner", m.owner), ("parent", m.parent or ""),
+        *(("stage", s.name) for s in m.stages),
+        *(("step", s.name, x.name) for s in m.stages for x in s.steps),
+        *(("action", a.title) for a in m.actions),
+        *(("source", s.id) for s in m.sources),
+    })
+
+
+def _jaccard(a: frozenset[tuple[str, ...]], b: frozenset[tuple[str, ...]]) -> float:
+    shared = len(a & b)
+    return shared / (len(a) + len(b) - shared) if a or b else 1.0
 
 
 def _pair(removed: Sequence[X], added: Sequence[X], score: Callable[[X, X], float], threshold: float = SIMILAR) -> list[tuple[X, X]]:
@@ -184,24 +198,26 @@ def _items(change: MapChange, section: str, subject: str, before: Iterable[str],
 
 
 def _validation(change: MapChange, old: Catalog, new: Catalog, a: Map, b: Map) -> None:
-    date = lambda m: m.validation.last_validated.isoformat() if m.validation else "never"  # noqa: E731
-    _value(change, "Validation", "last validated", date(a), date(b))
+    _value(change, "Validation", "last validated", _validated(a), _validated(b))
     va, vb = a.validation, b.validation
     if va and vb:
         _value(change, "Validation", "method", va.method, vb.method)
         _value(change, "Validation", "customers", va.customers, vb.customers)
     _value(change, "Validation", "review every (days)", a.review_every, b.review_every)
     # Both on the new build date: the question is what this change does to the map.
-    today, policy = new.today, new.policy
-    fa = freshness(a, today, old.policy.review_every, old.policy.due_window)
-    fb = freshness(b, today, policy.review_every, policy.due_window)
+    today, settings = new.today, new.settings
+    fa = freshness(a, today, old.settings.review_every, old.settings.due_window)
+    fb = freshness(b, today, settings.review_every, settings.due_window)
     trend = "↑" if URGENCY.index(fb.state) > URGENCY.index(fa.state) else "↓"
     _value(change, "Validation", "freshness", fa.state, fb.state, trend)
 
 
+def _validated(m: Map) -> str:
+    return m.validation.last_validated.isoformat() if m.validation else "never"
+
+
 def _stages(change: MapChange, a: Map, b: Map) -> None:
-    by_name = lambda stages: {s.name: s for s in stages}  # noqa: E731
-    old, new = by_name(a.stages), by_name(b.stages)
+    old, new = {s.name: s for s in a.stages}, {s.name: s for s in b.stages}
     renamed = dict(_pair([n for n in old if n not in new], [n for n in new if n not in old],
                          lambda x, y: _stage_similarity(old[x], new[y]), 0.5))
     matched = [(old[n], new[n]) for n in old if n in new] + [(old[x], new[y]) for x, y in renamed.items()]
@@ -255,16 +271,18 @@ def _steps(change: MapChange, matched: list[tuple[Stage, Stage]], a: Map, b: Map
     for s, t in matched:
         old = [x.name for x in s.steps if (s.name, x.name) in gone]
         new = [y.name for y in t.steps if (t.name, y.name) in fresh]
-        renamed = dict(_pair(old, new, lambda x, y: _step_similarity(gone[(s.name, x)][1], fresh[(t.name, y)][1])))
-        for x, y in renamed.items():
-            change.add("Steps", Line("renamed", f"step in {t.name}", x, y))
-            pairs.append((*gone.pop((s.name, x)), *fresh.pop((t.name, y))))
+        leaving = {name: gone[(s.name, name)][1] for name in old}
+        coming = {name: fresh[(t.name, name)][1] for name in new}
+        renamed = dict(_pair(old, new, lambda x, y: _step_similarity(leaving[x], coming[y])))  # noqa: B023 (called at once)
+        for was, now in renamed.items():
+            change.add("Steps", Line("renamed", f"step in {t.name}", was, now))
+            pairs.append((*gone.pop((s.name, was)), *fresh.pop((t.name, now))))
         _order(change, "Steps", f"steps of {t.name}", [x.name for x in s.steps], [y.name for y in t.steps], renamed)
     for s, x in gone.values():
         change.add("Steps", Line("removed", "step", before=f"{s.name} / {x.name}"))
     for t, y in fresh.values():
         change.add("Steps", Line("added", "step", after=f"{t.name} / {y.name} (emotion {y.emotion})"))
-    for s, x, t, y in pairs:
+    for _, x, t, y in pairs:
         _step(change, f"{t.name} / {y.name}", x, y)
 
 
@@ -306,7 +324,7 @@ def _evidence(change: MapChange, a: Map, b: Map) -> None:
     _items(change, "Evidence", "source", [s.title for s in a.sources], [s.title for s in b.sources])
 
 
-def _registry(kind: str, old: dict[str, Entry], new: dict[str, Entry]) -> Iterable[Line]:
+def _registry(kind: str, old: Mapping[str, Entry[Any]], new: Mapping[str, Entry[Any]]) -> Iterable[Line]:
     for ident in sorted(set(old) | set(new)):
         if ident not in old:
             yield Line("added", kind, after=f"{new[ident].title} ({ident})")

@@ -18,7 +18,8 @@ from .project import ProjectError, build_date, find_project
 from .render import render
 from .revisions import Repository
 from .scaffold import KINDS, OPTIONAL, Required, ScaffoldError, optional_problems, problem, skeleton, target
-from .schema import KINDS as SCHEMA_KINDS, json_schema
+from .schema import KINDS as SCHEMA_KINDS
+from .schema import json_schema
 from .vendor import VERSION, MermaidMissing, install
 
 #: Every value `journeysite new` takes, for any kind.
@@ -69,7 +70,7 @@ def _mermaid(args: argparse.Namespace) -> int:
 
 def _check(args: argparse.Namespace) -> int:
     project = find_project(Path(args.path))
-    today = build_date(args.today or project.today)
+    today = build_date(args.today or project.settings.today)
     catalog = project.catalog(today)
     root = _shown(project.content)
     diagnostics = catalog.diagnostics
@@ -100,9 +101,9 @@ def _diff(args: argparse.Namespace) -> int:
 
 def _new(args: argparse.Namespace) -> int:
     project = find_project(args.project)
-    today = build_date(project.today)
+    today = build_date(project.settings.today)
     catalog = project.catalog(today)
-    path = target(args.kind, args.id, project.content, project.layout, catalog)
+    path = target(args.kind, args.id, project.content, project.settings, catalog)
     required = KINDS[args.kind]
     allowed = {f.name for f in required} | set(OPTIONAL[args.kind])
     values = {name: getattr(args, name) for name in NEW_OPTIONS}

@@ -27,9 +27,8 @@ class Freshness:
 
     @property
     def label(self) -> str:
-        if self.state == "unvalidated":
+        if self.state == "unvalidated" or self.days_left is None:
             return "never validated: based on assumptions"
-        assert self.days_left is not None
         if self.state == "overdue":
             return f"review overdue by {-self.days_left} days"
         if self.state == "due":

@@ -10,18 +10,23 @@ from __future__ import annotations
 
 from array import array
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 import yaml
 
 from .diagnostics import Diagnostic
 
-_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+if TYPE_CHECKING:
+    _BaseLoader = yaml.SafeLoader
+else:  # libyaml's C composer when PyYAML was built with it: ten times faster
+    _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 #: Aliases may re-use at most this many nodes before the file counts as a bomb.
 MAX_ALIAS_NODES = 10_000
 #: Front matter nested deeper than this is rejected (the schema needs 5 levels).
 MAX_DEPTH = 40
+#: One message for nesting refused by us, by libyaml or by Python's stack.
+TOO_DEEP = f"YAML nested more than {MAX_DEPTH} levels deep"
 
 Path = tuple[str | int, ...]
 Position = tuple[int, int]
@@ -126,7 +131,7 @@ class _Loader(_BaseLoader):
 
     #: Scalars other than text: PyYAML's own constructors (a date that does
     #: not exist is kept as text, see `InvalidDate`).
-    scalars: dict[str, Any] = {
+    scalars: ClassVar[dict[str, Any]] = {
         **{tag: construct for tag, construct in _BaseLoader.yaml_constructors.items()
            if tag is not None and tag.rsplit(":", 1)[-1] in ("null", "bool", "int", "float", "binary")},
         "tag:yaml.org,2002:timestamp": timestamp,
@@ -139,7 +144,7 @@ class _Loader(_BaseLoader):
         self.duplicates: list[tuple[Packed, str, Packed]] = []
 
     #: PyYAML's patterns for plain scalars, by first character.
-    _patterns = {first: [*patterns, *_BaseLoader.yaml_implicit_resolvers.get(None, [])]
+    _patterns: ClassVar[dict[str, list[tuple[str, Any]]]] = {first: [*patterns, *_BaseLoader.yaml_implicit_resolvers.get(None, [])]
                  for first, patterns in _BaseLoader.yaml_implicit_resolvers.items() if first is not None}
 
     def resolve(self, kind: type[yaml.Node], value: Any, implicit: tuple[bool, bool]) -> str:
@@ -150,7 +155,7 @@ class _Loader(_BaseLoader):
             if implicit[0]:
                 for tag, pattern in self._patterns.get(value[:1], ()):
                     if pattern.match(value):
-                        return tag  # type: ignore[no-any-return]
+                        return tag
             return _STR
         return _SEQ if kind is yaml.SequenceNode else _MAP
 
@@ -167,11 +172,11 @@ class _Loader(_BaseLoader):
                 raise _unsupported(node)
             return construct(self, node)
         if depth > MAX_DEPTH:
-            raise _Problem(node, "JS105", f"YAML nested more than {MAX_DEPTH} levels deep")
+            raise _Problem(node, "JS105", TOO_DEEP)
         if kind is yaml.SequenceNode and node.tag == _SEQ:
             return [self._item(0, item, depth) for item in node.value]
         if kind is yaml.MappingNode and node.tag == _MAP:
-            return self._mapping(node, depth)
+            return self._mapping(cast(yaml.MappingNode, node), depth)
         raise _unsupported(node)
 
     def _item(self, key: Packed, node: yaml.Node, depth: int) -> Any:
@@ -272,13 +277,15 @@ def parse_yaml(text: str, path: str, first_line: int = 1) -> Document:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + first_line, mark.column + 1) if mark else (first_line, 1)
         problem = exc.problem or exc.context or "invalid YAML"
+        if "nesting depth" in problem:  # libyaml's own limit (PyYAML >= 6.0.4) reached before ours
+            return _failed(path, line, col, "JS105", TOO_DEEP)
         if mark and text[mark.index : mark.index + 1] == "\t":
             problem = "a tab cannot indent YAML; use spaces"
         return _failed(path, line, col, "JS104", f"YAML syntax error: {problem}")
     except _Problem as problem:
         return _failed(path, *_unpack(loader.at(problem.node)), problem.code, problem.message)  # type: ignore[union-attr]
     except RecursionError:
-        return _failed(path, first_line, 1, "JS105", f"YAML nested more than {MAX_DEPTH} levels deep")
+        return _failed(path, first_line, 1, "JS105", TOO_DEEP)
     finally:
         if loader is not None:
             loader.dispose()
@@ -309,7 +316,7 @@ def _check_aliases(root: yaml.Node) -> None:
         if key in active:
             raise _Problem(node, "JS105", "recursive YAML alias")
         if depth > MAX_DEPTH:
-            raise _Problem(node, "JS105", f"YAML nested more than {MAX_DEPTH} levels deep")
+            raise _Problem(node, "JS105", TOO_DEEP)
         if key in sizes:
             return sizes[key]
         unique += 1

@@ -11,9 +11,10 @@ import datetime as dt
 import io
 import subprocess
 import tarfile
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
+from typing import cast
 
 from .project import ProjectError
 
@@ -104,10 +105,10 @@ def last_commits(folder: Path, wanted: Iterable[str]) -> dict[str, Commit]:
         process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
     except OSError:
         return found
-    assert process.stdout is not None
+    stdout = cast(io.BufferedReader, process.stdout)  # a pipe, as asked for above
     buffer = b""
     try:
-        for chunk in iter(lambda: process.stdout.read1(1 << 16), b""):  # type: ignore[union-attr]
+        for chunk in iter(lambda: stdout.read1(1 << 16), b""):
             buffer += chunk
             *records, buffer = buffer.split(b"\x1e")
             for record in records:

@@ -7,9 +7,10 @@ An edit is not a validation: pages show this next to, never instead of,
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Literal
+from typing import Literal
 
 from .gitrepo import GitError, last_commits, uncommitted
 

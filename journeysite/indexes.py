@@ -104,7 +104,7 @@ def actions(catalog: Catalog) -> list[ActionRef]:
 
 
 def map_freshness(catalog: Catalog, m: Map) -> Freshness:
-    return freshness(m, catalog.today, catalog.policy.review_every, catalog.policy.due_window)
+    return freshness(m, catalog.today, catalog.settings.review_every, catalog.settings.due_window)
 
 
 def ownership(catalog: Catalog, all_steps: list[StepRef], all_actions: list[ActionRef]) -> dict[str, Ownership]:
@@ -126,8 +126,8 @@ def ownership(catalog: Catalog, all_steps: list[StepRef], all_actions: list[Acti
     for tid, entry in catalog.touchpoints.items():
         if entry.data is not None:
             of(entry.data.owner).touchpoints.append(tid)
-    for ref in all_actions:
-        of(ref.action.owner).actions.append(ref)
+    for action_ref in all_actions:
+        of(action_ref.action.owner).actions.append(action_ref)
     urgency = {mid: URGENCY.index(map_freshness(catalog, m).state) for mid, m in catalog.valid_maps()}
     for own in owned.values():
         own.maps.sort(key=lambda mid: (urgency[mid], mid))

@@ -11,16 +11,17 @@ import functools
 import gc
 import hashlib
 import re
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 
 from .diagnostics import Diagnostic
-from .forked import Split
 from .frontmatter import Document, Marks, parse_markdown, parse_yaml_file
 from .model import SLUG_PATTERN, Entry, Map, Persona, T, Team, Touchpoint, text_fields
 from .render import doc_links
+from .settings import Settings
 from .validate import check_map, future_dates, to_model
 
 _SLUG = re.compile(SLUG_PATTERN)
@@ -29,20 +30,10 @@ MAX_FILE_BYTES = 8 * 1024 * 1024
 
 
 @dataclass(frozen=True)
-class Layout:
-    """Where each kind of content lives, relative to the content folder."""
-
-    maps: str = "maps"
-    personas: str = "personas"
-    teams: str = "teams"
-    touchpoints: str = "touchpoints.yml"
-
-
-@dataclass(frozen=True)
 class Parsed:
     """The cached result of parsing one file: entries, marks, diagnostics."""
 
-    entries: tuple[Entry, ...]
+    entries: tuple[Entry[Any], ...]
     marks: Marks
     diagnostics: tuple[Diagnostic, ...]
 
@@ -55,33 +46,15 @@ class ParseCache:
     session keeps only what the current content needs.
     """
 
-    parses: int = 0
     _items: dict[tuple[str, str, bytes], Parsed] = field(default_factory=dict)
     _used: set[tuple[str, str, bytes]] = field(default_factory=set)
-    #: Files being parsed by a second process since `start`, by key.
-    _started: tuple[list[tuple[str, str, bytes]], Split[Request, Parsed]] | None = None
 
-    def start(self, requests: list[Request]) -> None:
-        """Begin to parse the files not seen with these bytes in a second
-        process (see `forked`), while the caller does something else;
-        `get_all` finishes."""
-        new = {key: request for key, request in zip(_keys(requests), requests) if key not in self._items}
-        self._started = (list(new), Split(_parse, list(new.values())))
-
-    def get_all(self, requests: list[Request], in_two: bool = False) -> list[Parsed]:
-        """Each request's parse, parsing only files not seen with these
-        bytes; with `in_two`, new files are shared with a second process."""
+    def get_all(self, requests: list[Request]) -> list[Parsed]:
+        """Each request's parse, parsing only files not seen with these bytes."""
         keys = _keys(requests)
-        if in_two and self._started is None:
-            self.start(requests)
-        if self._started is not None:  # a file changed since has a new key, and is parsed below
-            started, split = self._started
-            self._started = None
-            self._items.update(zip(started, split.results()))
-            self.parses += len(started)
-        new = {key: request for key, request in zip(keys, requests) if key not in self._items}
-        self._items.update((key, _parse(request)) for key, request in new.items())
-        self.parses += len(new)
+        for key, request in zip(keys, requests, strict=True):
+            if key not in self._items:
+                self._items[key] = _parse(request)
         self._used.update(keys)
         return [self._items[key] for key in keys]
 
@@ -114,48 +87,35 @@ class Loaded:
 
 
 @contextmanager
-def collector_paused(freeze: bool = False) -> Iterator[None]:
+def collector_paused() -> Iterator[None]:
     """Parsing keeps hundreds of thousands of small containers alive, and
     CPython's cyclic collector rescans all of them again and again as they
     accumulate: measured, it doubles the load of 1,000 maps. Parsed data has
     no reference cycles (recursive aliases are refused), so nothing is lost
-    by pausing it while loading.
-
-    Once resumed, the collector still scans everything made meanwhile, once
-    per generation (0.2 s at 1,000 maps). A process that keeps what it made
-    until it ends (a one-off build, the CLI) can `freeze` it instead: out
-    of the collector's reach, and of the memory a forked child shares."""
+    by pausing it while loading."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:
         yield
-        if freeze:
-            gc.freeze()
     finally:
         if was_enabled:
             gc.enable()
 
 
-def load(root: Path, today: dt.date, layout: Layout = Layout(), cache: ParseCache | None = None, in_two: bool = False) -> Loaded:
-    """Every entry of the content folder `root`, and every problem found;
-    with `in_two`, new files are parsed in two processes (see `forked`)."""
+def load(root: Path, today: dt.date, settings: Settings, cache: ParseCache | None = None) -> Loaded:
+    """Every entry of the content folder `root`, and every problem found."""
     with collector_paused():
-        return _load(root, today, layout, cache if cache is not None else ParseCache(), in_two)
+        return _load(root, today, settings, cache if cache is not None else ParseCache())
 
 
-def start_loading(root: Path, layout: Layout, cache: ParseCache) -> None:
-    """Begin to parse the content folder in a second process (see
-    `ParseCache.start`), for a `load` with the same cache soon after."""
-    cache.start(_requests(_sources(root, layout)))
-
-
-def _sources(root: Path, layout: Layout) -> list[tuple[str, str, bytes | Exception, Callable[[bytes, str], Parsed]]]:
+def _sources(root: Path, settings: Settings) -> list[tuple[str, str, bytes | Exception, Callable[[bytes, str], Parsed]]]:
     """Each file of the content folder: its kind, path, bytes (or why they
     cannot be read) and parser."""
-    kinds: list[tuple[str, str, type[Any]]] = [("map", layout.maps, Map), ("persona", layout.personas, Persona), ("team", layout.teams, Team)]
-    files = [(kind, file, functools.partial(_parse_page, cls)) for kind, folder, cls in kinds for file in _entry_files(root / folder)]
-    if (root / layout.touchpoints).is_file():
-        files.append(("touchpoints", root / layout.touchpoints, _parse_touchpoints))
+    kinds: list[tuple[str, str, type[Any]]] = [("map", settings.maps_dir, Map), ("persona", settings.personas_dir, Persona), ("team", settings.teams_dir, Team)]
+    files: list[tuple[str, Path, Callable[[bytes, str], Parsed]]] = [
+        (kind, file, functools.partial(_parse_page, cls)) for kind, folder, cls in kinds for file in _entry_files(root / folder)]
+    if (root / settings.touchpoints_file).is_file():
+        files.append(("touchpoints", root / settings.touchpoints_file, _parse_touchpoints))
     return [(kind, file.relative_to(root).as_posix(), _read(file), parse) for kind, file, parse in files]
 
 
@@ -164,11 +124,11 @@ def _requests(sources: list[tuple[str, str, bytes | Exception, Callable[[bytes, 
     return [(kind, rel, raw, parse) for kind, rel, raw, parse in sources if isinstance(raw, bytes)]
 
 
-def _load(root: Path, today: dt.date, layout: Layout, cache: ParseCache, in_two: bool) -> Loaded:
+def _load(root: Path, today: dt.date, settings: Settings, cache: ParseCache) -> Loaded:
     diagnostics: list[Diagnostic] = []
     marks: dict[str, Marks] = {}
-    read = _sources(root, layout)
-    parses = iter(cache.get_all(_requests(read), in_two))
+    read = _sources(root, settings)
+    parses = iter(cache.get_all(_requests(read)))
     found: dict[str, dict[str, Entry[Any]]] = {kind: {} for kind in ("map", "persona", "team", "touchpoints")}
     for kind, rel, raw, _ in read:
         page = kind != "touchpoints"  # a file per entry, named by its id
@@ -217,7 +177,8 @@ def _unreadable(rel: str, problem: Exception, page: bool) -> Parsed:
 def _parse_page(cls: type[T], raw: bytes, rel: str) -> Parsed:
     doc: Document = parse_markdown(raw, rel)
     ident = Path(rel).stem
-    data, problems = (None, [])
+    data: T | None = None
+    problems: list[Diagnostic] = []
     if not doc.diagnostics:  # parsed: even `null` must then be a mapping
         data, problems = to_model(cls, doc.data, doc.marks, rel)
     if isinstance(data, Map):
@@ -239,8 +200,9 @@ def _raw_title(data: object) -> str | None:
     """A readable title for a file whose front matter failed validation."""
     if isinstance(data, dict):
         for key in ("title", "name"):
-            if isinstance(data.get(key), str) and data[key].strip():
-                return data[key]
+            value = data.get(key)
+            if isinstance(value, str) and value.strip():
+                return value
     return None
 
 

@@ -9,7 +9,7 @@ or re-interpret a label becomes one; the diagram shows the original text.
 from __future__ import annotations
 
 import re
-from typing import Callable
+from collections.abc import Callable
 
 from .model import Map, Stage, Step
 

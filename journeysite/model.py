@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Annotated, Any, Callable, Generic, Iterator, Literal, TypeVar, get_args
+from typing import Annotated, Any, Generic, Literal, TypeVar, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, Strict, StringConstraints
 
@@ -43,16 +44,16 @@ def text_fields(model: BaseModel, at: tuple[str | int, ...] = ()) -> Iterator[tu
     for name in text:
         value = getattr(model, name)
         if isinstance(value, str):
-            yield at + (name,), value
+            yield (*at, name), value
         elif isinstance(value, tuple):
-            yield from ((at + (name, i), v) for i, v in enumerate(value))
+            yield from (((*at, name, i), v) for i, v in enumerate(value))
     for name in nested:
         value = getattr(model, name)
         if isinstance(value, BaseModel):
-            yield from text_fields(value, at + (name,))
+            yield from text_fields(value, (*at, name))
         elif isinstance(value, tuple):
             for i, item in enumerate(value):
-                yield from text_fields(item, at + (name, i))
+                yield from text_fields(item, (*at, name, i))
 
 
 @functools.cache

@@ -12,9 +12,9 @@ import os
 import re
 import secrets
 import tempfile
-from dataclasses import replace
+from collections.abc import Iterable, Iterator, MutableMapping
 from pathlib import Path
-from typing import Any, Iterable, Iterator, NamedTuple
+from typing import Any, NamedTuple
 
 from jinja2 import Environment
 from markupsafe import Markup, escape
@@ -25,17 +25,17 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 
-from . import background, forked
 from .catalog import build
 from .config import JourneysiteConfig
 from .diagnostics import Severity
 from .history import last_edited
 from .indexes import Insights
 from .jinja_cache import TemplateCaches
-from .loader import ParseCache, collector_paused, start_loading
-from .project import ProjectError, build_date, settings_from
+from .loader import ParseCache
+from .project import ProjectError, build_date
+from .settings import NAV_ENTRIES_LIMIT, Settings, SettingsError
 from .vendor import SITE_PATH, MermaidMissing, installed_script
-from .views import Job, PageMemo, Paths, entry_jobs, generated_jobs, rendered
+from .views import PageMemo, Paths, entry_jobs, generated_jobs, rendered
 
 log = get_plugin_logger(__name__)
 #: The large tables and lists our templates write as raw HTML, marked so
@@ -60,7 +60,7 @@ class SetAside(NamedTuple):
     words: tuple[str, ...] = ()
 
 
-class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
+class JourneysitePlugin(BasePlugin[JourneysiteConfig]):  # type: ignore[no-untyped-call]  # MkDocs: untyped __init_subclass__
     def __init__(self) -> None:
         # Kept across `mkdocs serve` rebuilds, all keyed by content:
         self.cache = ParseCache()
@@ -68,8 +68,6 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
         self.compiled = TemplateCaches()
         self.rendered_before: dict[str, SetAside] = {}
         self.dirty = False
-        #: Whether this is a one-off build (see `_in_two`).
-        self.background = True
         #: Generated pages as files, for `--dirty` (see `_scratch_file`).
         self.scratch: tempfile.TemporaryDirectory[str] | None = None
         #: The marker of a set-aside table: one no author can guess, so that a
@@ -83,26 +81,24 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
         #: The Markdown we render for entry pages (the author's files) and
         #: generated pages, by source path, until MkDocs reads it; the
         #: titles of entry pages.
-        self.markdown: dict[str, SetAside] | background.Background[SetAside] = {}
+        self.markdown: dict[str, SetAside] = {}
         self.titles: dict[str, str] = {}
         self.generated: set[str] = set()
         #: Map, persona, team and touchpoint pages: what `nav_entries: false` hides.
         self.entries: set[str] = set()
         #: Pages MkDocs has read, for their tables (see `_set_aside`).
         self.aside: dict[str, SetAside] = {}
-        #: Pages MkDocs reads as their outline, whose tables come later (see `_render`).
-        self.outlined: set[str] = set()
         #: Map tags, for Material's tags plugin (see `on_page_read_source`).
         self.tags: dict[str, list[str]] = {}
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self._reset()
         try:
-            self.policy, layout, fixed = settings_from(self.config)
-            self.today = build_date(fixed)
-        except ProjectError as exc:
-            raise PluginError(str(exc)) from exc
-        self.paths = Paths(layout, directory_urls=config.use_directory_urls)
+            self.settings = Settings.from_options(self.config, config.config_file_path or "mkdocs.yml")
+            self.today = build_date(self.settings.today)
+        except (SettingsError, ProjectError) as exc:
+            raise PluginError(str(exc)) from None
+        self.paths = Paths(self.settings, directory_urls=config.use_directory_urls)
         try:
             self.mermaid = installed_script()
         except MermaidMissing as exc:
@@ -111,13 +107,7 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
         scripts = [str(s) for s in config.extra_javascript]
         if SITE_PATH not in scripts:
             config.extra_javascript.insert(0, SITE_PATH)
-        if self._in_two():  # MkDocs lists files and sets up plugins before `on_files`: parsing starts meanwhile
-            start_loading(Path(config.docs_dir), layout, self.cache)
         return config
-
-    def _in_two(self) -> bool:
-        """Whether a second process may parse and render (see `background`)."""
-        return self.background and self.config.render_in_background and forked.available()
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Defining this hook makes MkDocs keep one plugin object across
@@ -125,13 +115,10 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
         them; under `serve` the memo keeps each map's rows too."""
         self.dirty = dirty
         self.memo = PageMemo(parts=command == "serve")
-        self.background = command != "serve" and not dirty
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         docs = Path(config.docs_dir)
-        two = self._in_two()
-        with collector_paused(freeze=self.background):  # a one-off build keeps the catalog to its end
-            catalog = build(docs, self.today, self.policy, self.paths.layout, self.cache, in_two=two)
+        catalog = build(docs, self.today, self.settings, self.cache)
         shown = os.path.relpath(docs, Path(config.config_file_path or ".").parent)
         for d in catalog.diagnostics:
             (log.info if d.severity is Severity.INFO else log.warning)(d.format(shown))
@@ -144,11 +131,12 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
         self.generated = {j.path for j in derived}
         self.entries = set(self.titles) | {self.paths.touchpoint(tid) for tid in catalog.touchpoints}
         self.tags = {e.path: list(e.data.tags) for e in catalog.maps.values() if e.data is not None and e.data.tags}
-        jobs = [replace(j, render=lambda render=j.render: self._set_aside(render()),
-                        outline=j.outline and (lambda outline=j.outline: self._set_aside(outline()))) for j in [*entries, *derived]]
-        with collector_paused():
-            self.markdown = self._render(jobs, files, two)
+        self.markdown = {path: self._set_aside(markdown) for path, markdown in rendered([*entries, *derived], self.memo).items()}
         self.memo.keep()
+        self.nav_entries = self.settings.nav_entries is True or (self.settings.nav_entries == "auto" and len(catalog.maps) <= NAV_ENTRIES_LIMIT)
+        if self.settings.nav_entries == "auto" and not self.nav_entries:
+            log.info(f"{len(catalog.maps)} maps: the navigation lists index pages only, so the build stays fast "
+                     f"(nav_entries: auto lists entries up to {NAV_ENTRIES_LIMIT} maps; set it to true to list them all)")
         if self.dirty:
             self._mark_changed(files)
         files.append(File.generated(config, SITE_PATH, abs_src_path=str(self.mermaid)))
@@ -162,27 +150,6 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
             else:  # its source comes from `on_page_read_source`
                 files.append(File.generated(config, job.path, content=""))
         return files
-
-    def _render(self, jobs: list[Job], files: Files, two: bool) -> dict[str, SetAside] | background.Background[SetAside]:
-        """Each page's Markdown, its tables set aside (and `maps.json`): from
-        a second process in a one-off build where one can run (see
-        `background`), else here.
-
-        The second process renders pages in the order MkDocs reads them (the
-        author's files, then ours as appended); a page with listings as its
-        outline (`Job.outline`). Their rows, most of the work on our pages,
-        are needed only once MkDocs builds pages from what it has read (in
-        `on_page_context`), while the second process has little else to
-        do: they come next, in the same order, and `maps.json` last."""
-        if not two:
-            return rendered(jobs, self.memo)
-        pages = [*(f.src_uri for f in files.documentation_pages()), *(j.path for j in jobs if j.path != self.paths.data)]
-        outlines = {j.path: j for j in jobs if j.outline is not None}
-        self.outlined = set(outlines)
-        work = {j.path: j.outline or j.render for j in jobs if j.path != self.paths.data}
-        work |= {_rows_key(path): outlines[path].render for path in dict.fromkeys(pages) if path in outlines}
-        work |= {j.path: j.render for j in jobs if j.path == self.paths.data}
-        return background.Background(work, pages)
 
     def _scratch_file(self, path: str, content: str) -> Path:
         """Under `--dirty`, MkDocs counts a page with content in memory as
@@ -208,29 +175,17 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
         self.rendered_before = {src: self.markdown[src] for src in self.titles}
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        """`maps.json` is written last: no page needs it, so a one-off
-        build's second process renders it after every page, while MkDocs
-        builds them, and nothing waits for it. Written only when it
-        changed, as MkDocs does under `--dirty`."""
-        try:
-            if self.paths.data in self.generated:  # ours, not an author's file of that name
-                _write_changed(Path(config.site_dir, self.paths.data), self.markdown.pop(self.paths.data).markdown)
-        finally:
-            self._stop_background()
-
-    def on_build_error(self, *, error: Exception) -> None:
-        self._stop_background()
-
-    def _stop_background(self) -> None:
-        if isinstance(self.markdown, background.Background):
-            self.markdown.close()
+        """`maps.json` is not a page: written once the site is, and only
+        when it changed, as MkDocs does under `--dirty`."""
+        if self.paths.data in self.generated:  # ours, not an author's file of that name
+            _write_changed(Path(config.site_dir, self.paths.data), self.markdown.pop(self.paths.data).markdown)
 
     def on_env(self, env: Environment, config: MkDocsConfig, files: Files) -> Environment:
         """Material's templates are compiled once per `mkdocs serve`."""
         return self.compiled.attach(env)
 
     def on_nav(self, nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
-        if not self.config.nav_entries:
+        if not self.nav_entries:
             nav.items = _without(nav.items, self.entries)
         return nav
 
@@ -307,16 +262,9 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):
     def on_page_context(self, context: Any, page: Page, config: MkDocsConfig, nav: Navigation) -> Any:
         src = page.file.src_uri
         aside = self.aside.pop(src, None)
-        if aside and aside.tables:
-            tables = self.markdown.pop(_rows_key(src)).tables if src in self.outlined else aside.tables
-            page.content = _swapped(page.content, aside.words, tables)
+        if aside and aside.tables and page.content is not None:
+            page.content = _swapped(page.content, aside.words, aside.tables)
         return context
-
-
-def _rows_key(path: str) -> str:
-    """The job of the page at `path` with its rows, for a page read as its
-    outline (no path holds a NUL)."""
-    return f"{path}\0rows"
 
 
 def raw_blocks(markdown: str) -> Iterator[tuple[int, int]]:
@@ -338,7 +286,7 @@ def _swapped(content: str, old: Iterable[str], new: Iterable[str]) -> str:
     pass and one copy, where `str.replace` for each would copy the page
     for each table."""
     pieces, at = [], 0
-    for before, after in zip(old, new):
+    for before, after in zip(old, new, strict=True):
         found = content.find(before, at)
         if found >= 0:
             pieces += [content[at:found], after]
@@ -368,7 +316,7 @@ def _without(items: list[Any], sources: set[str]) -> list[Any]:
     return kept
 
 
-def _escape_meta(meta: dict[str, Any]) -> None:
+def _escape_meta(meta: MutableMapping[str, Any]) -> None:
     """Material writes `page.meta` title and description into the page unescaped."""
     for key in ("title", "description"):
         value = meta.get(key)

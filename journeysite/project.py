@@ -9,18 +9,15 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from dataclasses import dataclass, fields
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 import yaml
 
-from .catalog import Catalog, Policy, build
-from .loader import Layout, collector_paused
-
-
-#: Plugin option that moves each part of the layout.
-LAYOUT_OPTIONS = {"maps": "maps_dir", "personas": "personas_dir", "teams": "teams_dir", "touchpoints": "touchpoints_file"}
+from .catalog import Catalog, build
+from .settings import Settings, SettingsError
 
 
 class ProjectError(Exception):
@@ -30,15 +27,11 @@ class ProjectError(Exception):
 @dataclass(frozen=True)
 class Project:
     content: Path
-    policy: Policy
-    layout: Layout
-    today: dt.date | None = None
+    settings: Settings
 
     def catalog(self, today: dt.date) -> Catalog:
-        """The knowledge base, read with this project's policy and layout
-        (by the CLI, a process without threads: so in two processes)."""
-        with collector_paused(freeze=True):  # the CLI keeps it to its end
-            return build(self.content, today, self.policy, self.layout, in_two=True)
+        """The knowledge base, read with this project's settings."""
+        return build(self.content, today, self.settings)
 
 
 def build_date(fixed: dt.date | None, environ: Mapping[str, str] = os.environ) -> dt.date:
@@ -48,14 +41,15 @@ def build_date(fixed: dt.date | None, environ: Mapping[str, str] = os.environ) -
     epoch = environ.get("SOURCE_DATE_EPOCH", "").strip()
     if epoch:
         try:
-            return dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc).date()
+            return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC).date()
         except (ValueError, OverflowError, OSError) as exc:
             raise ProjectError(f"SOURCE_DATE_EPOCH={epoch!r} is not a Unix timestamp") from exc
     return dt.date.today()
 
 
 class _TolerantLoader(yaml.SafeLoader):
-    """Reads mkdocs.yml, turning tags meant for MkDocs into plain values."""
+    """Reads mkdocs.yml, turning tags meant for MkDocs into plain values
+    (never constructing anything: every unknown tag becomes None)."""
 
 
 _TolerantLoader.add_multi_constructor("", lambda loader, suffix, node: None)
@@ -65,22 +59,25 @@ _TolerantLoader.add_multi_constructor("!", lambda loader, suffix, node: None)
 def find_project(path: Path) -> Project:
     """A content folder as it is, or the one a mkdocs.yml names."""
     if path.is_dir() and not (path / "mkdocs.yml").is_file():
-        return Project(path, Policy(), Layout())
+        return Project(path, Settings())
     config_file = path / "mkdocs.yml" if path.is_dir() else path
     if not config_file.is_file():
         raise ProjectError(f"{config_file}: no such file (give a content folder or a mkdocs.yml)")
     config = read_config(config_file)
-    options = _plugin_options(config.get("plugins"))
+    try:
+        settings = Settings.from_options(plugin_options(config.get("plugins")), str(config_file))
+    except SettingsError as exc:
+        raise ProjectError(str(exc)) from None
     content = config_file.parent / docs_dir(config)
     if not content.is_dir():
         raise ProjectError(f"{content}: the docs_dir of {config_file} does not exist")
-    return Project(content, *settings_from(options))
+    return Project(content, settings)
 
 
 def read_config(config_file: Path) -> dict[str, Any]:
     try:
-        config = yaml.load(config_file.read_text(encoding="utf-8"), Loader=_TolerantLoader) or {}
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        config = yaml.load(config_file.read_text(encoding="utf-8"), Loader=_TolerantLoader)  # noqa: S506 (tags become None)
+    except (OSError, yaml.YAMLError, UnicodeDecodeError) as exc:
         raise ProjectError(f"{config_file}: cannot read it: {exc}") from exc
     if not isinstance(config, dict):
         raise ProjectError(f"{config_file}: not a MkDocs configuration (expected a mapping)")
@@ -92,20 +89,13 @@ def docs_dir(config: Mapping[str, Any]) -> str:
     return str(config.get("docs_dir") or "docs")
 
 
-def settings_from(options: Mapping[str, Any]) -> tuple[Policy, Layout, dt.date | None]:
-    """Policy, layout and fixed date from the plugin's option names."""
-    policy = Policy(**{f.name: options[f.name] for f in fields(Policy) if options.get(f.name) is not None})
-    layout = Layout(**{name: options[option] for name, option in LAYOUT_OPTIONS.items() if options.get(option)})
-    today = options.get("today")
-    if today is not None and not isinstance(today, dt.date):
-        raise ProjectError(f"journeysite option 'today' must be a date like 2026-09-14, got {today!r}")
-    return policy, layout, today
-
-
-def _plugin_options(plugins: Any) -> Mapping[str, Any]:
+def plugin_options(plugins: Any) -> Mapping[str, Any] | None:
+    """The journeysite plugin's options in a mkdocs.yml's `plugins`, as written."""
     items = plugins.items() if isinstance(plugins, dict) else (
-        next(iter(p.items())) if isinstance(p, dict) else (p, {}) for p in plugins or [])
+        next(iter(p.items())) if isinstance(p, dict) and p else (p, {}) for p in plugins or [])
     for name, options in items:
         if name == "journeysite":
-            return options or {}
-    return {}
+            if options is not None and not isinstance(options, Mapping):
+                raise ProjectError(f"the journeysite plugin's options must be a mapping, got {options!r}")
+            return options
+    return None

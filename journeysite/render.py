@@ -11,7 +11,8 @@ from __future__ import annotations
 import functools
 import posixpath
 import re
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 from urllib.parse import quote, unquote
 
 import yaml

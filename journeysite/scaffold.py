@@ -10,15 +10,16 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Mapping
+from typing import Any
 
 from .catalog import Catalog
 from .diagnostics import did_you_mean
-from .loader import Layout
-from .model import PHASES, SLUG_PATTERN
+from .model import PHASES, SLUG_PATTERN, Entry
 from .render import render
+from .settings import Settings
 
 LEVELS = ("high", "medium", "low")
 
@@ -56,15 +57,16 @@ class ScaffoldError(Exception):
     """The new file cannot be written as asked; the message says why."""
 
 
-def target(kind: str, ident: str, content: Path, layout: Layout, catalog: Catalog) -> Path:
+def target(kind: str, ident: str, content: Path, settings: Settings, catalog: Catalog) -> Path:
     """Where the new file goes; refuses a bad id or one that is taken."""
     if not re.match(SLUG_PATTERN, ident):
         raise ScaffoldError(f"'{ident}' is not a valid id: use lower-case letters, digits and hyphens")
-    folder, existing = {
-        "map": (layout.maps, catalog.maps),
-        "persona": (layout.personas, catalog.personas),
-        "team": (layout.teams, catalog.teams),
-    }[kind]
+    places: dict[str, tuple[str, Mapping[str, Entry[Any]]]] = {
+        "map": (settings.maps_dir, catalog.maps),
+        "persona": (settings.personas_dir, catalog.personas),
+        "team": (settings.teams_dir, catalog.teams),
+    }
+    folder, existing = places[kind]
     path = content / folder / f"{ident}.md"
     if ident in existing or path.exists():
         where = existing[ident].path if ident in existing else f"{folder}/{ident}.md"

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import typing
-from typing import Any, Callable, Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
@@ -137,7 +138,7 @@ def future_dates(m: Map, marks: Marks, path: str, today: dt.date) -> list[Diagno
     (the others are kept with the map's parse, see `check_map`)."""
     out: list[Diagnostic] = []
     report = _reporter(marks, path, out)
-    dates: list[tuple[Path, dt.date | None]] = [(("validation", "last_validated"), m.validation and m.validation.last_validated)]
+    dates: list[tuple[Path, dt.date | None]] = [(("validation", "last_validated"), m.validation.last_validated if m.validation else None)]
     dates += [(("sources", i, "date"), s.date) for i, s in enumerate(m.sources)]
     dates += [(("wins", i, "date"), w.date) for i, w in enumerate(m.wins)]
     for loc, day in dates:

@@ -10,9 +10,10 @@ from __future__ import annotations
 import itertools
 import json
 from collections import Counter
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 from functools import cache, partial
-from typing import Any, Callable, Iterable, Mapping
+from typing import Any, TypeVar, cast
 
 from markupsafe import Markup
 
@@ -20,12 +21,13 @@ from . import indexes
 from .catalog import Catalog
 from .history import Edit
 from .indexes import QUADRANTS, Insights, StepRef
-from .loader import Layout
 from .mermaid import journey
 from .metrics import evidence_coverage, lowest_moments, percent, stage_emotions
 from .model import PHASES, STATUSES, Entry, Map
 from .render import environment, html_link, link, render, text
+from .settings import Settings
 
+V = TypeVar("V")
 EMOTIONS = {1: "very negative", 2: "negative", 3: "neutral", 4: "positive", 5: "very positive"}
 FRESHNESS = {
     "fresh": ("\u2714", "Fresh"),
@@ -45,21 +47,21 @@ EDIT_SOURCES = {
 class Paths:
     """Where the generated pages live, relative to the docs folder."""
 
-    layout: Layout = Layout()
+    settings: Settings = field(default_factory=Settings)
     #: How the site engine turns `maps/x.md` into a URL (`maps/x/` or `maps/x.html`).
     directory_urls: bool = True
 
     @property
     def maps_index(self) -> str:
-        return f"{self.layout.maps}/index.md"
+        return f"{self.settings.maps_dir}/index.md"
 
     @property
     def personas_index(self) -> str:
-        return f"{self.layout.personas}/index.md"
+        return f"{self.settings.personas_dir}/index.md"
 
     @property
     def teams_index(self) -> str:
-        return f"{self.layout.teams}/index.md"
+        return f"{self.settings.teams_dir}/index.md"
 
     touchpoints_index = "touchpoints/index.md"
     coverage = "insights/coverage.md"
@@ -143,26 +145,20 @@ class PageMemo:
         self._parts: dict[str, dict[str, tuple[Any, Any]]] = {}
         self._used_parts: dict[str, set[str]] = {}
         self._used: set[str] = set()
-        #: Pages and parts (`page#name`) computed since the last `keep`.
-        self.computed: set[str] = set()
         self._shared: Any = None
-        #: Pages and parts computed (not reused) since the memo was made, for tests.
-        self.renders = 0
-        self.part_renders = 0
 
-    def value(self, key: str, inputs: Any, compute: Callable[[], Any]) -> Any:
+    def value(self, key: str, inputs: Any, compute: Callable[[], V]) -> V:
         """The page at `key`, computed again only if its inputs changed."""
         self._used.add(key)
         last = self._pages.get(key)
         if last is not None and last[0] == inputs:
-            return last[1]
-        self.renders += 1
-        self.computed.add(key)
+            return cast(V, last[1])
         self._used_parts[key] = set()
-        self._pages[key] = (inputs, compute())
-        return self._pages[key][1]
+        value = compute()
+        self._pages[key] = (inputs, value)
+        return value
 
-    def part(self, page: str, name: str, inputs: Any, compute: Callable[[], Any]) -> Any:
+    def part(self, page: str, name: str, inputs: Any, compute: Callable[[], V]) -> V:
         """A part of a page being computed, reused as `value` does (if the
         memo keeps parts)."""
         if not self.parts:
@@ -171,11 +167,10 @@ class PageMemo:
         self._used_parts.setdefault(page, set()).add(name)
         last = parts.get(name)
         if last is not None and last[0] == inputs:
-            return last[1]
-        self.part_renders += 1
-        self.computed.add(f"{page}#{name}")
-        parts[name] = (inputs, compute())
-        return parts[name][1]
+            return cast(V, last[1])
+        value = compute()
+        parts[name] = (inputs, value)
+        return value
 
     def shared(self, value: Any) -> Any:
         """`value`, or the equal value of the last build: inputs holding it
@@ -197,7 +192,7 @@ class PageMemo:
         for page, used in self._used_parts.items():
             if page in self._parts and len(used) < len(self._parts[page]):
                 self._parts[page] = {name: v for name, v in self._parts[page].items() if name in used}
-        self._used, self._used_parts, self.computed = set(), {}, set()
+        self._used, self._used_parts = set(), {}
 
 
 @dataclass(frozen=True)
@@ -212,45 +207,39 @@ class Parts:
     `macro:map_id:n`. A build whose memo keeps no parts calls `macro` once
     with all the items, so a macro must write each item's rows as it would
     alone.
-
-    Without `listings`, `per_map` writes nothing: the page's outline (see
-    `Job.outline`).
     """
 
     memo: PageMemo | None = None
     shared: tuple[Any, ...] = ()
     maps: Mapping[str, Entry[Map]] = field(default_factory=dict)
     edits: Mapping[str, Edit] = field(default_factory=dict)
-    listings: bool = True
 
     def of(self, page: str) -> Callable[[Iterable[Any], Any], Markup]:
         memo = self.memo
         seen: dict[tuple[str, str], int] = {}
 
-        def part(mid: str, run: list[Any], macro: Any) -> Markup:
+        def part(memo: PageMemo, mid: str, run: list[Any], macro: Any) -> Markup:
             n = seen[macro.name, mid] = seen.get((macro.name, mid), -1) + 1
             entry = self.maps.get(mid)
             inputs = (self.shared, entry, self.edits.get(entry.path) if entry else None, run)
-            return memo.part(page, f"{macro.name}:{mid}:{n}", inputs, lambda: macro(run))  # type: ignore[no-any-return]
+            return memo.part(page, f"{macro.name}:{mid}:{n}", inputs, lambda: Markup(macro(run)))
 
         def per_map(items: Iterable[Any], macro: Any) -> Markup:
-            if not self.listings:
-                return Markup()
             if memo is None or not memo.parts:  # nothing to keep: one call for all rows
-                return macro(list(items))  # type: ignore[no-any-return]
-            return Markup("".join([part(mid, list(run), macro) for mid, run in itertools.groupby(items, key=_map_id)]))
+                return Markup(macro(list(items)))
+            return Markup("".join([part(memo, mid, list(run), macro) for mid, run in itertools.groupby(items, key=_map_id)]))
 
         return per_map
 
 
 def _map_id(item: Any) -> str:
-    return item if isinstance(item, str) else item[0] if isinstance(item, tuple) else item.map_id  # type: ignore[no-any-return]
+    return str(item if isinstance(item, str) else item[0] if isinstance(item, tuple) else item.map_id)
 
 
 def _shared(catalog: Catalog, paths: Paths) -> tuple[Any, ...]:
     """What almost every page shows: team and persona names, team contacts,
     touchpoints, and the date and policy that freshness is judged by."""
-    return (catalog.today, catalog.policy, paths, tuple(catalog.teams.values()), tuple(catalog.personas.values()),
+    return (catalog.today, catalog.settings, paths, tuple(catalog.teams.values()), tuple(catalog.personas.values()),
             tuple(catalog.touchpoints.values()))
 
 
@@ -264,7 +253,7 @@ def emotion_badges() -> dict[int, Markup]:
     """The badge of each emotion score (its macro's), made once: large pages
     show tens of thousands of them."""
     macros = environment().get_template("_badges.md").make_module({"emotions": EMOTIONS})
-    return {score: Markup(macros.emotion(score)) for score in EMOTIONS}
+    return {score: Markup(getattr(macros, "emotion")(score)) for score in EMOTIONS}  # noqa: B009 (a template macro, unknown to mypy)
 
 
 def _page(template: str, catalog: Catalog, paths: Paths, path: str, parts: Parts = Parts(), **context: Any) -> str:
@@ -326,28 +315,13 @@ class Job:
     compares) and how to render it. An entry page (a file of the author's)
     carries its entry's title; a page the site derives has none.
 
-    Inputs are computed only when a memo asks: a one-off build that renders
-    in a second process needs neither them nor the views they come from
-    before its child starts."""
+    Inputs are computed only when a memo asks: a one-off build compares
+    none, so it needs neither them nor the views they come from."""
 
     path: str
     inputs: Callable[[], Any]
     render: Callable[[], str]
     title: str | None = None
-    #: For a page that lists other pages' rows (`per_map`): the page
-    #: without those rows, which are all in raw blocks that search leaves
-    #: out, so that the site engine can read the page before they are
-    #: rendered (see `background`).
-    outline: Callable[[], str] | None = None
-
-
-@cache
-def lists_rows(template: str) -> bool:
-    """Whether `template` writes rows with `per_map`, so that its outline
-    (see `Job.outline`) is worth rendering apart."""
-    env = environment()
-    source, _, _ = env.loader.get_source(env, template)  # type: ignore[union-attr]
-    return "per_map(" in source
 
 
 def rendered(jobs: Iterable[Job], memo: PageMemo | None = None) -> dict[str, str]:
@@ -372,7 +346,6 @@ def entry_jobs(
     memo = memo if memo is not None else PageMemo()
     shared = memo.shared(_shared(catalog, paths))
     parts = Parts(memo, shared, catalog.maps, edits)
-    outline = replace(parts, listings=False)
 
     def map_inputs(e: Entry[Map]) -> Any:
         m = e.data
@@ -392,8 +365,7 @@ def entry_jobs(
     return [
         *(Job(e.path, partial(map_inputs, e), partial(map_page, insights, e, paths, edits.get(e.path)), e.title) for e in catalog.maps.values()),
         *(Job(e.path, partial(persona_inputs, e), partial(persona_page, insights, e, paths), e.title) for e in catalog.personas.values()),
-        *(Job(e.path, partial(team_inputs, e), partial(team_page, insights, e, paths, parts), e.title,
-              partial(team_page, insights, e, paths, outline)) for e in catalog.teams.values()),
+        *(Job(e.path, partial(team_inputs, e), partial(team_page, insights, e, paths, parts), e.title) for e in catalog.teams.values()),
     ]
 
 
@@ -441,7 +413,7 @@ def generated_jobs(
         (paths.personas_index, "personas_index.md", lambda: (everything(), {"coverage": insights.coverage})),
         (paths.teams_index, "teams_index.md", lambda: (everything(), {"owned": insights.ownership})),
         (paths.touchpoints_index, "touchpoints_index.md", lambda: (everything(), {
-            "usage": insights.touchpoint_usage, "problems": catalog.problems(paths.layout.touchpoints)})),
+            "usage": insights.touchpoint_usage, "problems": catalog.problems(paths.settings.touchpoints_file)})),
         (paths.coverage, "coverage.md", lambda: (everything(), {"coverage": insights.coverage})),
         (paths.freshness, "freshness.md", lambda: ((everything(), dict(edits)), {
             "rows": indexes.maps_by_urgency(catalog), "broken": [e for e in catalog.maps.values() if e.data is None], "edits": edits})),
@@ -456,16 +428,18 @@ def generated_jobs(
     def page(template: str, path: str, spec: Callable[[], tuple[Any, dict[str, Any]]], parts: Parts = parts) -> str:
         return _page(template, catalog, paths, path, parts, **spec()[1])
 
-    outline = replace(parts, listings=False)
     jobs: list[Job] = []
     for path, template, spec in specs:
         if path not in skip:
-            spec = cache(spec)  # inputs and context from one call
-            jobs.append(Job(path, lambda spec=spec: spec()[0], partial(page, template, path, spec),
-                            outline=partial(page, template, path, spec, outline) if lists_rows(template) else None))
+            once = cache(spec)  # inputs and context from one call
+            jobs.append(Job(path, partial(_inputs, once), partial(page, template, path, once)))
     if paths.data not in skip:
         jobs.append(Job(paths.data, everything, lambda: catalog_json(insights, memo)))
     return jobs
+
+
+def _inputs(spec: Callable[[], tuple[Any, dict[str, Any]]]) -> Any:
+    return spec()[0]
 
 
 def catalog_json(insights: Insights, memo: PageMemo | None = None) -> str:
@@ -476,6 +450,9 @@ def catalog_json(insights: Insights, memo: PageMemo | None = None) -> str:
 
     def entries(items: dict[str, Entry[Any]]) -> dict[str, Any]:
         return {i: e.data.model_dump(mode="json") if e.data else None for i, e in sorted(items.items())}
+
+    def _encode_map(mid: str, entry: Entry[Map]) -> str:
+        return _encode(map_json(mid, entry))
 
     def map_json(mid: str, entry: Entry[Map]) -> dict[str, Any] | None:
         m = entry.data
@@ -491,8 +468,7 @@ def catalog_json(insights: Insights, memo: PageMemo | None = None) -> str:
         return {**m.model_dump(mode="json"), "derived": derived}
 
     maps = (
-        (mid, memo.part(Paths.data, mid, (entry, catalog.today, catalog.policy),
-                        lambda mid=mid, entry=entry: _encode(map_json(mid, entry))))
+        (mid, memo.part(Paths.data, mid, (entry, catalog.today, catalog.settings), partial(_encode_map, mid, entry)))
         for mid, entry in catalog.maps.items()
     )
     usage = insights.touchpoint_usage

@@ -65,7 +65,7 @@ class SiteProject:
     def kb(self) -> KnowledgeBase:
         return KnowledgeBase(self.root / "content")
 
-    def build(self, strict: bool = False) -> "Site":
+    def build(self, strict: bool = False) -> Site:
         from mkdocs.commands.build import build
         from mkdocs.config import load_config
 
@@ -79,7 +79,7 @@ class SiteProject:
 class Site:
     root: Path
 
-    def html(self, page: str) -> "BeautifulSoup":
+    def html(self, page: str) -> BeautifulSoup:
         from bs4 import BeautifulSoup
 
         path = self.root / page
@@ -87,7 +87,7 @@ class Site:
             path = path / "index.html"
         return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
 
-    def article(self, page: str) -> "Tag":
+    def article(self, page: str) -> Tag:
         return self.html(page).select_one("article")
 
 

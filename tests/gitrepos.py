@@ -18,7 +18,7 @@ class GitRepo:
     site: SiteProject
 
     @classmethod
-    def create(cls, root: Path, subfolder: str = "handbook/journeys") -> "GitRepo":
+    def create(cls, root: Path, subfolder: str = "handbook/journeys") -> GitRepo:
         site = copy_project(root / subfolder if subfolder else root)
         repo = cls(root, site)
         repo.git("init", "-q", "-b", "main")

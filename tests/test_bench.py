@@ -6,11 +6,12 @@ import sys
 from pathlib import Path
 
 from conftest import REPO, TODAY
+
 from journeysite.catalog import build
 from journeysite.metrics import evidence_coverage
 
 sys.path.insert(0, str(REPO / "bench"))
-import synthetic  # noqa: E402  (bench/ is not a package)
+import synthetic
 
 
 def test_synthetic_knowledge_base_is_valid_and_complete(tmp_path: Path) -> None:

@@ -12,8 +12,8 @@ from pathlib import Path
 import jsonschema
 import pytest
 import yaml
-
 from conftest import CONTENT, REPO, KnowledgeBase
+
 from journeysite import cli
 from journeysite.schema import KINDS, json_schema
 

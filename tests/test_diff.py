@@ -6,7 +6,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from gitrepos import GitRepo, journeysite
 
 CLAIM = "maps/first-home-claim.md"
@@ -64,7 +63,7 @@ def test_stages_added_removed_renamed_and_reordered(repo: GitRepo) -> None:
     head, stages = text.split("\nstages:\n", 1)
     stages, tail = stages.split("\nactions:\n", 1)
     blocks = ["  - name: " + b + "\n" for b in ("\n" + stages).split("\n  - name: ")[1:]]
-    report, assess, repair, close = blocks
+    report, assess, repair, _close = blocks
     assess = assess.replace("name: Assess the claim\n", "name: Assess the claim and the damage\n", 1)
     new_stage = "  - name: Tell friends\n    steps:\n      - name: Post a review\n        emotion: 5\n"
     # Repair moves before Assess, Close goes, a new stage ends the journey.
@@ -206,3 +205,42 @@ def test_bad_revision_and_no_repository_fail_clearly(repo: GitRepo, tmp_path: Pa
     result = journeysite("diff", "HEAD", cwd=alone)
     assert result.returncode == 2 and "not inside a git repository" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_reorganisation_pairs_renamed_maps_with_bounded_work(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """30 of 60 maps renamed and edited, 5 removed: each renamed map is
+    found, each map is walked once, and pairs cost one set intersection."""
+    import sys
+
+    from conftest import REPO, TODAY
+
+    from journeysite import changes
+    from journeysite.catalog import build
+
+    sys.path.insert(0, str(REPO / "bench"))
+    import synthetic
+
+    before, after = tmp_path / "before", tmp_path / "after"
+    synthetic.write(before, 60)
+    shutil.copytree(before, after)
+    for n in range(30):
+        old = after / "maps" / f"map-{n:05d}.md"
+        text = old.read_text().replace(f"title: Journey {n} ", f"title: Journey {n} (reworked) ", 1)
+        text = text.replace("        feelings: ", "        feelings: tired and ", 1)
+        (after / "maps" / f"moved-{n:05d}.md").write_text(text)
+        old.unlink()
+    for n in range(30, 35):
+        (after / "maps" / f"map-{n:05d}.md").unlink()
+    walked: list[str] = []
+    scored: list[int] = []
+    features, jaccard = changes._features, changes._jaccard
+    monkeypatch.setattr(changes, "_features", lambda e: walked.append(e.id) or features(e))
+    monkeypatch.setattr(changes, "_jaccard", lambda a, b: scored.append(1) or jaccard(a, b))
+
+    result = changes.diff(build(before, TODAY), build(after, TODAY))
+
+    renamed = {(c.old_path, c.path) for c in result.maps if c.old_path}
+    assert renamed == {(f"maps/map-{n:05d}.md", f"maps/moved-{n:05d}.md") for n in range(30)}
+    assert sorted(c.id for c in result.maps if c.kind == "removed") == [f"map-{n:05d}" for n in range(30, 35)]
+    assert sorted(walked) == sorted({*walked}) and len(walked) == 35 + 30  # every removed and added map, once
+    assert len(scored) <= 35 * 30

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from conftest import TODAY, SiteProject
 from gitrepos import GitRepo
+
 from journeysite.history import Edit, last_edited
 
 CLAIM = "maps/first-home-claim.md"

@@ -5,16 +5,19 @@ that do not show the edit are not rendered again."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
 
 import pytest
-
 from conftest import TODAY, KnowledgeBase
+
 from journeysite.catalog import build
 from journeysite.history import Edit
 from journeysite.indexes import Insights
 from journeysite.loader import ParseCache
 from journeysite.views import PageMemo, Paths, entry_jobs, generated_jobs, rendered
 
+V = TypeVar("V")
 CLAIM = "maps/first-home-claim.md"
 PHOTOS = "maps/claim-photo-evidence.md"
 
@@ -35,15 +38,44 @@ EDITS: list[tuple[str, str, str, str]] = [
 ]
 
 
+class CountingMemo(PageMemo):
+    """A memo that counts what it computes instead of reusing: pages, and
+    parts (`page#name`) since the last `keep`."""
+
+    def __init__(self, parts: bool = False) -> None:
+        super().__init__(parts)
+        self.renders = self.part_renders = 0
+        self.computed: set[str] = set()
+
+    def value(self, key: str, inputs: Any, compute: Callable[[], V]) -> V:
+        def counted() -> V:
+            self.renders += 1
+            self.computed.add(key)
+            return compute()
+        return super().value(key, inputs, counted)
+
+    def part(self, page: str, name: str, inputs: Any, compute: Callable[[], V]) -> V:
+        def counted() -> V:
+            self.part_renders += 1
+            self.computed.add(f"{page}#{name}")
+            return compute()
+        return super().part(page, name, inputs, counted)
+
+    def keep(self) -> None:
+        super().keep()
+        self.computed = set()
+
+
 def pages(kb: KnowledgeBase, cache: ParseCache, memo: PageMemo | None, today: dt.date = TODAY,
-          edits: dict[str, Edit] = {}) -> dict[str, str]:
+          edits: Mapping[str, Edit] | None = None) -> dict[str, str]:
     insights = Insights(build(kb.root, today, cache=cache))
+    edits = edits or {}
     return rendered([*entry_jobs(insights, Paths(), edits, memo), *generated_jobs(insights, Paths(), (), edits, memo)], memo)
 
 
 @pytest.mark.parametrize("parts", [True, False], ids=["serve", "build"])
 def test_memo_pages_equal_fresh_pages_after_every_edit(kb: KnowledgeBase, parts: bool) -> None:
-    cache, memo = ParseCache(), PageMemo(parts)
+    cache, memo = ParseCache(), CountingMemo(parts)
     before = pages(kb, cache, memo)
     for what, rel, old, new in EDITS:
         kb.edit(rel, old, new)
@@ -61,7 +93,7 @@ def test_memo_pages_equal_fresh_pages_after_every_edit(kb: KnowledgeBase, parts:
 
 
 def test_an_edit_renders_only_the_pages_and_rows_that_show_it(kb: KnowledgeBase) -> None:
-    cache, memo = ParseCache(), PageMemo(parts=True)
+    cache, memo = ParseCache(), CountingMemo(parts=True)
     first = pages(kb, cache, memo)
     assert memo.renders == len(first)
     everything, every_row = memo.renders, memo.part_renders

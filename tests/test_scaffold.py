@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from conftest import TODAY
 from gitrepos import GitRepo, journeysite
+
 from journeysite.catalog import build
 
 

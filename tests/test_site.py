@@ -11,11 +11,7 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 from bs4 import Tag
-
-from conftest import REPO, KnowledgeBase, Site, SiteProject
-
-from journeysite import background, forked
-from journeysite.plugin import UNSEARCHED
+from conftest import REPO, Site, SiteProject
 
 CLAIM = "maps/first-home-claim/"
 
@@ -192,7 +188,7 @@ def test_micro_journeys_link_both_ways(example_site: Site) -> None:
     assert [a["href"] for a in children.select("a")] == ["../claim-photo-evidence/", "../repair-booking/"]
     child = example_site.article("maps/repair-booking/")
     crumb = child.select_one(".js-breadcrumb")
-    assert crumb.get_text(" ", strip=True) == "Micro-journey of Make a first home-insurance claim › Repair the home"
+    assert crumb.get_text(" ", strip=True) == "Micro-journey of Make a first home-insurance claim \u203a Repair the home"
     assert [a["href"] for a in crumb.select("a")] == ["../first-home-claim/", "../first-home-claim/#stage-3"]
     assert "Micro-journey" in [b.get_text() for b in child.select(".js-badge")]
 
@@ -327,76 +323,33 @@ def test_broken_map_gets_an_error_box_and_fails_strict(project: SiteProject) -> 
     assert "Traceback" not in strict.stderr
 
 
-def test_one_plugin_object_builds_twice_the_same(project: SiteProject) -> None:
+def test_one_plugin_object_builds_twice_the_same(project: SiteProject, monkeypatch: pytest.MonkeyPatch) -> None:
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
+    from journeysite import loader
+
+    parsed: list[str] = []
+    parse = loader._parse
+    monkeypatch.setattr(loader, "_parse", lambda request: parsed.append(request[1]) or parse(request))
+
     config = load_config(str(project.root / "mkdocs.yml"))
     config.plugins.on_startup(command="serve", dirty=False)
-    plugin = config.plugins["journeysite"]
     build(config)
     first = {p: p.read_bytes() for p in Path(config.site_dir).rglob("*") if p.is_file() and p.suffix in (".html", ".json")}
-    parses = plugin.cache.parses
+    parses = len(parsed)
     build(config)
     second = {p: p.read_bytes() for p in Path(config.site_dir).rglob("*") if p.is_file() and p.suffix in (".html", ".json")}
-    assert plugin.cache.parses == parses  # nothing changed: nothing re-parsed
+    assert len(parsed) == parses  # nothing changed: nothing re-parsed
     assert first.keys() == second.keys()
     assert [p for p in first if first[p] != second[p] and "sitemap" not in p.name] == []
     assert config.extra_javascript.count("assets/javascripts/mermaid.min.js") == 1
 
     project.kb.edit("maps/repair-booking.md", "emotion: 1", "emotion: 2")
     build(config)
-    assert plugin.cache.parses == parses + 1  # only the edited map
+    assert parsed[parses:] == ["maps/repair-booking.md"]  # only the edited map
     page = Path(config.site_dir, "touchpoints/repairer-booking/index.html").read_text()
     assert "Wait for the call</td><td><span class=\"js-emotion js-emotion--2\"" in page
-
-
-@pytest.mark.skipif(not forked.available(), reason="needs fork and a second core")
-def test_pages_rendered_in_a_second_process_equal_those_rendered_in_the_build(project: SiteProject) -> None:
-    from mkdocs.commands.build import build
-    from mkdocs.config import load_config
-
-    config_file = project.root / "mkdocs.yml"
-    sites = []
-    for in_background in (True, False):
-        if not in_background:
-            text = config_file.read_text().replace("  - journeysite:\n", "  - journeysite:\n      render_in_background: false\n", 1)
-            config_file.write_text(text)
-        config = load_config(str(config_file), site_dir=str(project.root / f"site-{in_background}"))
-        config.plugins.on_startup(command="build", dirty=False)
-        build(config)
-        pages = config.plugins["journeysite"].markdown
-        assert isinstance(pages, background.Background) is in_background
-        if in_background:
-            assert pages.rendered_here < len(pages)  # the child rendered its share (this process may take some)
-            assert {"teams/claims.md", "touchpoints/claims-hotline.md", "insights/actions.md"} <= config.plugins["journeysite"].outlined
-        site = Path(config.site_dir)
-        sites.append({p.relative_to(site): p.read_bytes() for p in site.rglob("*") if p.is_file() and "sitemap" not in p.name})
-    assert sites[0].keys() == sites[1].keys()
-    assert [p for p in sites[0] if sites[0][p] != sites[1][p]] == []
-
-
-def test_an_outline_is_its_page_without_the_rows_search_leaves_out(kb: KnowledgeBase) -> None:
-    """MkDocs may read a page with listings as its outline, and get the rows
-    only when it builds the page (see `JourneysitePlugin._render`): all it
-    reads, search included, must be the same."""
-    from journeysite.indexes import Insights
-    from journeysite.plugin import JourneysitePlugin
-    from journeysite.views import entry_jobs, generated_jobs
-
-    insights = Insights(kb.catalog())
-    plugin = JourneysitePlugin()
-    jobs = [*entry_jobs(insights), *generated_jobs(insights)]
-    outlined = {j.path: (plugin._set_aside(j.outline()), plugin._set_aside(j.render())) for j in jobs if j.outline}
-    assert {"teams/claims.md", "touchpoints/claims-hotline.md", "maps/index.md", "insights/freshness.md",
-            "insights/actions.md", "insights/evidence.md"} <= set(outlined)
-    assert not any(j.path.startswith(("maps/", "personas/")) and j.outline for j in jobs if j.path != "maps/index.md")
-    for path, (outline, whole) in outlined.items():
-        assert outline.markdown == whole.markdown and outline.words == whole.words, path
-        assert len(outline.tables) == len(whole.tables), path
-        assert all(UNSEARCHED.match(table) for table in whole.tables), path  # search reads none of their words
-        assert "<tr><td>" not in "".join(outline.tables), path  # no rows: they were not rendered
-    assert "Call the claims hotline" in "".join(outlined["touchpoints/claims-hotline.md"][1].tables)
 
 
 def test_serve_rebuilds_reuse_compiled_theme_templates_until_one_is_edited(project: SiteProject) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import time
 
 import pytest
-
 from conftest import KnowledgeBase
 
 CLAIM = "maps/first-home-claim.md"
@@ -244,7 +243,7 @@ def test_not_utf8(kb: KnowledgeBase) -> None:
 
 def test_alias_bomb_is_rejected_quickly(kb: KnowledgeBase) -> None:
     levels = ["a: &a [x, x, x, x, x, x, x, x, x, x]"]
-    for prev, name in zip("abcdefgh", "bcdefghi"):
+    for prev, name in zip("abcdefgh", "bcdefghi", strict=True):
         levels.append(f"{name}: &{name} [" + ", ".join([f"*{prev}"] * 10) + "]")
     kb.write("personas/bomb.md", "---\n" + "\n".join(levels) + "\n---\n")
     import tracemalloc

@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-
 from conftest import TODAY, KnowledgeBase
+
 from journeysite import indexes
 from journeysite.freshness import freshness
 from journeysite.metrics import evidence_coverage, lowest_moments, stage_emotions
