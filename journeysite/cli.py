@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import functools
 import json
 import os
 import sys
@@ -13,14 +14,18 @@ from pathlib import Path
 from . import __version__
 from .catalog import Catalog
 from .changes import diff
-from .diagnostics import Severity, count, to_github, to_json
-from .project import ProjectError, build_date, find_project
+from .diagnostics import Diagnostic, Severity, count, to_github, to_json
+from .indexes import Insights
+from .pagelinks import Page, anchors, plain_page
+from .pagelinks import check as check_links
+from .project import Project, ProjectError, build_date, find_project
 from .render import render
 from .revisions import Repository
 from .scaffold import KINDS, OPTIONAL, Required, ScaffoldError, optional_problems, problem, skeleton, target
 from .schema import KINDS as SCHEMA_KINDS
 from .schema import json_schema
 from .vendor import VERSION, MermaidMissing, install
+from .views import Paths, entry_jobs, generated_jobs
 
 #: Every value `journeysite new` takes, for any kind.
 NEW_OPTIONS = tuple(dict.fromkeys([f.name for fs in KINDS.values() for f in fs] + [o for os_ in OPTIONAL.values() for o in os_]))
@@ -73,7 +78,7 @@ def _check(args: argparse.Namespace) -> int:
     today = build_date(args.today or project.settings.today)
     catalog = project.catalog(today)
     root = _shown(project.content)
-    diagnostics = catalog.diagnostics
+    diagnostics = sorted([*catalog.diagnostics, *_link_problems(project, catalog)])
     errors, warnings = count(diagnostics, Severity.ERROR), count(diagnostics, Severity.WARNING)
     if args.format == "json":
         print(to_json(diagnostics, root))
@@ -86,7 +91,32 @@ def _check(args: argparse.Namespace) -> int:
             f"{len(catalog.touchpoints)} touchpoints: {errors} errors, {warnings} warnings, {notices} notices",
             file=sys.stderr if args.format == "github" else sys.stdout,
         )
-    return 1 if errors else 0
+    return 1 if errors or warnings else 0
+
+
+def _link_problems(project: Project, catalog: Catalog) -> list[Diagnostic]:
+    """What MkDocs' link validation would warn about in the Markdown people
+    wrote: their pages, and the bodies of maps, personas and teams. Anchors
+    of a generated page come from rendering that page, and only when a link
+    asks for one."""
+    content = project.content
+    files = {p.relative_to(content).as_posix(): p for p in sorted(content.rglob("*")) if p.is_file()}
+    entries = {e.path: e for kind in (catalog.maps, catalog.personas, catalog.teams) for e in kind.values()}
+    insights = Insights(catalog)
+    paths = Paths(project.settings)
+    jobs = {j.path: j for j in [*entry_jobs(insights, paths), *generated_jobs(insights, paths, skip=files)]}
+    pages = [Page(path, e.body, e.body_line) for path, e in entries.items()]
+    pages += [plain_page(path, file.read_text(encoding="utf-8", errors="replace"))
+              for path, file in files.items() if path.endswith(".md") and path not in entries]
+
+    @functools.cache
+    def anchors_of(path: str) -> set[str]:
+        if path in jobs:
+            return anchors(jobs[path].render())
+        return anchors(plain_page(path, files[path].read_text(encoding="utf-8", errors="replace")).markdown) if path in files else set()
+
+    found = check_links(pages, lambda path: path in files or path in jobs, anchors_of)
+    return [d for d in found if d.code in project.failing_links]
 
 
 def _diff(args: argparse.Namespace) -> int:

@@ -24,10 +24,18 @@ class ProjectError(Exception):
     """A problem with the project setup (not with the content)."""
 
 
+#: MkDocs' link checks, by the diagnostic code `journeysite check` gives
+#: them, and their levels unless mkdocs.yml says otherwise (MkDocs 1.6).
+LINK_CHECKS = {"JS210": ("not_found", "warn"), "JS211": ("anchors", "info"),
+               "JS212": ("unrecognized_links", "info"), "JS213": ("absolute_links", "info")}
+
+
 @dataclass(frozen=True)
 class Project:
     content: Path
     settings: Settings
+    #: The link checks (`LINK_CHECKS` codes) a strict build fails on.
+    failing_links: frozenset[str] = frozenset(LINK_CHECKS)
 
     def catalog(self, today: dt.date) -> Catalog:
         """The knowledge base, read with this project's settings."""
@@ -71,7 +79,7 @@ def find_project(path: Path) -> Project:
     content = config_file.parent / docs_dir(config)
     if not content.is_dir():
         raise ProjectError(f"{content}: the docs_dir of {config_file} does not exist")
-    return Project(content, settings)
+    return Project(content, settings, _failing_links(config.get("validation")))
 
 
 def read_config(config_file: Path) -> dict[str, Any]:
@@ -82,6 +90,15 @@ def read_config(config_file: Path) -> dict[str, Any]:
     if not isinstance(config, dict):
         raise ProjectError(f"{config_file}: not a MkDocs configuration (expected a mapping)")
     return config
+
+
+def _failing_links(validation: Any) -> frozenset[str]:
+    """The link checks set to `warn` in mkdocs.yml's `validation` (either its
+    short form or `links:`), which a strict build fails on."""
+    validation = validation if isinstance(validation, Mapping) else {}
+    links = validation.get("links") if isinstance(validation.get("links"), Mapping) else {}
+    return frozenset(code for code, (name, default) in LINK_CHECKS.items()
+                     if links.get(name, validation.get(name, default)) == "warn")
 
 
 def docs_dir(config: Mapping[str, Any]) -> str:

@@ -12,7 +12,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 import yaml
-from conftest import CONTENT, REPO, KnowledgeBase
+from conftest import CONTENT, REPO, KnowledgeBase, SiteProject
 
 from journeysite import cli
 from journeysite.schema import KINDS, json_schema
@@ -109,3 +109,34 @@ def test_no_core_module_imports_mkdocs() -> None:
     modules = ", ".join(f"journeysite.{p.stem}" for p in CORE)
     probe = f"import sys, importlib; [importlib.import_module(m) for m in '{modules}'.split(', ')]; print(sorted(m for m in sys.modules if m.split('.')[0] in ('mkdocs', 'material')))"
     assert subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout == "[]\n"
+
+
+@pytest.mark.parametrize(("rel", "old", "new", "expected"), [
+    ("maps/first-home-claim.md", "[Book a repair](repair-booking.md)", "[Book a repair](repair-bookings.md)",
+     "maps/first-home-claim.md:196:17: JS210 (warning) link to 'repair-bookings.md': there is no page maps/repair-bookings.md"),
+    ("index.md", "[action board](insights/actions.md)", "[action board](insights/action-board.md)",
+     "index.md:42:19: JS210 (warning) link to 'insights/action-board.md': there is no page insights/action-board.md"),
+    ("index.md", "[all maps](maps/index.md)", "[all maps](maps/first-home-claim.md#no-such-part)",
+     "index.md:45:58: JS211 (warning) link to 'maps/first-home-claim.md#no-such-part': maps/first-home-claim.md has no anchor '#no-such-part'"),
+    ("index.md", "[all maps](maps/index.md)", "[all maps](#where-to-begin)",
+     "index.md:45:58: JS211 (warning) link to '#where-to-begin': index.md has no anchor '#where-to-begin'"),
+    ("index.md", "[all maps](maps/index.md)", "[all maps](/maps/index.md)",
+     "index.md:45:58: JS213 (warning) absolute link '/maps/index.md': write it relative to this file"),
+    ("index.md", "[all maps](maps/index.md)", "[all maps](maps/)",
+     "index.md:45:58: JS212 (warning) link 'maps/' is not a page or file of the site: link to a '.md' file"),
+])
+def test_check_finds_the_broken_links_a_strict_build_fails_on(project: SiteProject, rel: str, old: str, new: str, expected: str) -> None:
+    project.kb.edit(rel, old, new)
+    check = run("check", "--today", "2026-11-23", cwd=project.root)
+    assert check.returncode == 1
+    assert any(line.startswith(f"content/{expected}") for line in check.stdout.splitlines()), check.stdout
+    build = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict"], cwd=project.root, capture_output=True, text=True,
+                           env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    assert build.returncode == 1, build.stderr
+    assert new.split("](")[1].rstrip(")").lstrip("/") in build.stderr
+
+
+def test_links_to_generated_pages_and_their_anchors_pass(project: SiteProject) -> None:
+    project.kb.edit("index.md", "[all maps](maps/index.md)", "[all maps](maps/index.md), [the claim's stages](maps/first-home-claim.md#stage-2)")
+    check = run("check", "--today", "2026-11-23", cwd=project.root)
+    assert check.returncode == 0, check.stdout

@@ -76,3 +76,16 @@ def test_a_broken_map_fails_the_check_with_an_annotation(pull_request: GitRepo, 
     described = run_step(found["Describe the change"], pull_request, tmp_path)
     assert described.returncode == 0
     assert "> 1 error in the knowledge base after this change" in (tmp_path / "journeysite-diff.md").read_text(encoding="utf-8")
+
+
+def test_no_documented_command_combines_strict_with_quiet() -> None:
+    """MkDocs 1.6 counts no warnings under `-q`, so `--strict -q` passes on
+    broken content: no command we tell people to run may combine them."""
+    import re
+
+    from conftest import REPO
+
+    files = [REPO / "README.md", *sorted((REPO / "docs").rglob("*.md")), *sorted((REPO / "docs").rglob("*.yml"))]
+    commands = [line for f in files for line in f.read_text(encoding="utf-8").splitlines() if "mkdocs build" in line or "mkdocs serve" in line]
+    assert any("--strict" in c for c in commands)
+    assert [c for c in commands if "--strict" in c and re.search(r"(^|\s)(-q|--quiet)(\s|$)", c)] == []
