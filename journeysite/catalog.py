@@ -84,7 +84,7 @@ def _references(loaded: Loaded) -> Iterable[Diagnostic]:
         if touchpoint.data is not None:
             yield from team(touchpoint.path, (tid, "owner"), touchpoint.data.owner)
 
-    for mid, entry in loaded.maps.items():
+    for entry in loaded.maps.values():
         m, path = entry.data, entry.path
         if m is None:
             continue
@@ -103,7 +103,8 @@ def _references(loaded: Loaded) -> Iterable[Diagnostic]:
                         yield unknown(path, (*at, "touchpoints", k), "JS203", "touchpoint", f"'{tp}' in touchpoints.yml", tp, loaded.touchpoints)
         for i, action in enumerate(m.actions):
             yield from team(path, ("actions", i, "owner"), action.owner)
-        yield from _parent(loaded, mid, m, path)
+        yield from _parent(loaded, m, path)
+    yield from _cycles(loaded)
 
 
 def _links(loaded: Loaded, root: Path, settings: Settings) -> Iterable[Diagnostic]:
@@ -126,7 +127,7 @@ def _links(loaded: Loaded, root: Path, settings: Settings) -> Iterable[Diagnosti
                                  f"{did_you_mean(written.partition('#')[0], (relative(k, entry.path) for k in known))}", Severity.WARNING)
 
 
-def _parent(loaded: Loaded, mid: str, m: Map, path: str) -> Iterable[Diagnostic]:
+def _parent(loaded: Loaded, m: Map, path: str) -> Iterable[Diagnostic]:
     if m.parent is None:
         return
     marks = loaded.marks[path]
@@ -135,22 +136,35 @@ def _parent(loaded: Loaded, mid: str, m: Map, path: str) -> Iterable[Diagnostic]
         line, col = marks.value(("parent",))
         yield Diagnostic(path, line, col, "JS205", "parent", f"unknown map '{m.parent}' (no maps/{m.parent}.md){did_you_mean(m.parent, loaded.maps)}")
         return
-    seen = [mid]
-    cursor: str | None = m.parent
-    while cursor is not None and cursor in loaded.maps:
-        if cursor in seen:
-            line, col = marks.value(("parent",))
-            chain = " -> ".join([*seen, cursor])
-            yield Diagnostic(path, line, col, "JS208", "parent", f"parent maps form a cycle: {chain}")
-            return
-        seen.append(cursor)
-        data = loaded.maps[cursor].data
-        cursor = data.parent if data is not None else None
     if m.parent_stage is not None and parent.data is not None:
         names = [s.name for s in parent.data.stages]
         if m.parent_stage not in names:
             line, col = marks.value(("parent_stage",))
             yield Diagnostic(path, line, col, "JS206", "parent_stage", f"map '{m.parent}' has no stage '{m.parent_stage}'{did_you_mean(m.parent_stage, names)}")
+
+
+def _cycles(loaded: Loaded) -> Iterable[Diagnostic]:
+    """One diagnostic per cycle of parent maps, on its first map by id: each
+    map is visited once, so a chain of thousands costs thousands of steps."""
+    parent = {mid: e.data.parent for mid, e in loaded.maps.items() if e.data is not None and e.data.parent in loaded.maps}
+    state: dict[str, int] = {}  # 1: on the walk being followed, 2: done
+    for start in sorted(parent):
+        walk: list[str] = []
+        cursor: str | None = start
+        while cursor is not None and cursor not in state:
+            state[cursor] = 1
+            walk.append(cursor)
+            cursor = parent.get(cursor)
+        if cursor is not None and state[cursor] == 1:  # back on this walk: a cycle
+            cycle = walk[walk.index(cursor):]
+            at = cycle.index(min(cycle))
+            cycle = cycle[at:] + cycle[:at]
+            shown = cycle if len(cycle) <= 6 else [*cycle[:3], f"... {len(cycle) - 5} more ...", *cycle[-2:]]
+            entry = loaded.maps[cycle[0]]
+            line, col = loaded.marks[entry.path].value(("parent",))
+            yield Diagnostic(entry.path, line, col, "JS208", "parent", f"parent maps form a cycle: {' -> '.join([*shown, cycle[0]])}")
+        for mid in walk:
+            state[mid] = 2
 
 
 def _notices(loaded: Loaded, today: dt.date, settings: Settings) -> Iterable[Diagnostic]:

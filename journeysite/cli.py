@@ -16,6 +16,7 @@ from .catalog import Catalog
 from .changes import diff
 from .diagnostics import Diagnostic, Severity, count, to_github, to_json
 from .indexes import Insights
+from .loader import inside
 from .pagelinks import Page, anchors, plain_page
 from .pagelinks import check as check_links
 from .project import Project, ProjectError, build_date, find_project
@@ -100,7 +101,7 @@ def _link_problems(project: Project, catalog: Catalog) -> list[Diagnostic]:
     of a generated page come from rendering that page, and only when a link
     asks for one."""
     content = project.content
-    files = {p.relative_to(content).as_posix(): p for p in sorted(content.rglob("*")) if p.is_file()}
+    files = {p.relative_to(content).as_posix(): p for p in sorted(content.rglob("*")) if p.is_file() and inside(content, p)}
     entries = {e.path: e for kind in (catalog.maps, catalog.personas, catalog.teams) for e in kind.values()}
     insights = Insights(catalog)
     paths = Paths(project.settings)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import re
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from enum import StrEnum
@@ -32,11 +33,23 @@ class Diagnostic:
     severity: Severity = Severity.ERROR
 
     def format(self, root: str = "") -> str:
-        """`root/path:line:col: CODE field: message`, the form editors jump to."""
+        """`root/path:line:col: CODE field: message`, the form editors jump
+        to, on one line: values from content cannot start a line of their
+        own (a CI runner reads `::error` lines as commands) or move a
+        terminal's cursor."""
         where = f"{root.rstrip('/')}/{self.path}" if root else self.path
         field = f" {self.field}:" if self.field else ""
         level = "" if self.severity is Severity.ERROR else f" ({self.severity.value})"
-        return f"{where}:{self.line}:{self.col}: {self.code}{level}{field} {self.message}"
+        return one_line(f"{where}:{self.line}:{self.col}: {self.code}{level}{field} {self.message}")
+
+
+#: Control characters and the line breaks Unicode adds to them.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def one_line(text: str) -> str:
+    """`text` with every control character written as an escape (`\\n`, `\\x1b`)."""
+    return _CONTROL.sub(lambda m: repr(m.group())[1:-1], text)
 
 
 def did_you_mean(value: str, candidates: Iterable[str]) -> str:
@@ -72,8 +85,8 @@ def to_json(diagnostics: Iterable[Diagnostic], root: str = "") -> str:
 def to_github(d: Diagnostic, root: str = "") -> str:
     """A GitHub Actions workflow command, shown as a pull-request annotation."""
     level = {"error": "error", "warning": "warning", "info": "notice"}[d.severity.value]
-    path = f"{root.rstrip('/')}/{d.path}" if root else d.path
-    text = f"{d.field}: {d.message}" if d.field else d.message
+    path = one_line(f"{root.rstrip('/')}/{d.path}" if root else d.path)
+    text = one_line(f"{d.field}: {d.message}" if d.field else d.message)
 
     def esc(s: str, props: bool = False) -> str:
         s = s.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")

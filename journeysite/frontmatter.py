@@ -21,8 +21,11 @@ if TYPE_CHECKING:
 else:  # libyaml's C composer when PyYAML was built with it: ten times faster
     _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
-#: Aliases may re-use at most this many nodes before the file counts as a bomb.
+#: Aliases may re-use at most this many nodes, and this many characters of
+#: text, before the file counts as a bomb: a small file must not become a
+#: large site and search index.
 MAX_ALIAS_NODES = 10_000
+MAX_ALIAS_CHARS = 100_000
 #: Front matter nested deeper than this is rejected (the schema needs 5 levels).
 MAX_DEPTH = 40
 #: One message for nesting refused by us, by libyaml or by Python's stack.
@@ -304,14 +307,14 @@ def _failed(path: str, line: int, col: int, code: str, message: str) -> Document
 def _check_aliases(root: yaml.Node) -> None:
     """Refuse alias bombs and recursive aliases before building.
 
-    Counts the values the document would expand to without expanding it:
-    each node's size is computed once, however often aliases reuse it.
+    Counts the values and the characters of text the document would expand
+    to without expanding it: each node's size is computed once, however
+    often aliases reuse it.
     """
-    sizes: dict[int, int] = {}
-    unique = 0
+    sizes: dict[int, tuple[int, int]] = {}
+    unique = [0, 0]  # values and characters written once
 
-    def size(node: yaml.Node, depth: int, active: set[int]) -> int:
-        nonlocal unique
+    def size(node: yaml.Node, depth: int, active: set[int]) -> tuple[int, int]:
         key = id(node)
         if key in active:
             raise _Problem(node, "JS105", "recursive YAML alias")
@@ -319,17 +322,24 @@ def _check_aliases(root: yaml.Node) -> None:
             raise _Problem(node, "JS105", TOO_DEEP)
         if key in sizes:
             return sizes[key]
-        unique += 1
-        total = 1
-        if not isinstance(node, yaml.ScalarNode):
+        values, chars = 1, 0
+        if isinstance(node, yaml.ScalarNode):
+            chars = len(node.value)
+        else:
             active.add(key)
             children = node.value if isinstance(node, yaml.SequenceNode) else [n for pair in node.value for n in pair]
-            total += sum(size(child, depth + 1, active) for child in children)
+            for child in children:
+                more, text = size(child, depth + 1, active)
+                values, chars = values + more, chars + text
             active.discard(key)
-        sizes[key] = total
-        if total - unique > MAX_ALIAS_NODES:
+        unique[0] += 1
+        unique[1] += len(node.value) if isinstance(node, yaml.ScalarNode) else 0
+        sizes[key] = values, chars
+        if values - unique[0] > MAX_ALIAS_NODES:
             raise _Problem(node, "JS105", f"YAML aliases expand to more than {MAX_ALIAS_NODES} extra values; refusing to expand them")
-        return total
+        if chars - unique[1] > MAX_ALIAS_CHARS:
+            raise _Problem(node, "JS105", f"YAML aliases expand to more than {MAX_ALIAS_CHARS:,} extra characters of text; refusing to expand them")
+        return values, chars
 
     size(root, 0, set())
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import subprocess
-import tarfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,9 +30,9 @@ class Commit:
     author: str
 
 
-def git(cwd: Path, *args: str) -> bytes:
+def git(cwd: Path, *args: str, stdin: bytes | None = None) -> bytes:
     try:
-        done = subprocess.run(["git", "-C", str(cwd), *args], capture_output=True, check=False)
+        done = subprocess.run(["git", "-C", str(cwd), *args], input=stdin, capture_output=True, check=False)
     except OSError as exc:
         raise GitError(f"cannot run git: {exc}") from exc
     if done.returncode:
@@ -67,12 +66,34 @@ def read_blob(top: Path, commit: str, rel: str) -> bytes | None:
 
 
 def export(top: Path, commit: str, rel: str, dest: Path) -> None:
-    """Write the tree `rel` (relative to the repository root) as of `commit` under `dest`."""
-    if not git(top, "ls-tree", "--name-only", commit, "--", rel).strip():
+    """Write the regular files of the tree `rel` (relative to the repository
+    root) as of `commit` under `dest`. Read from the object database, not
+    with `git archive`, which a `.gitattributes` of the revision could tell
+    to leave files out (`export-ignore`); symbolic links and submodules are
+    not written, so nothing read later leads out of `dest`."""
+    listing = git(top, "ls-tree", "-r", "-z", "--full-tree", commit, "--", rel)
+    blobs: list[tuple[str, str]] = []
+    for item in listing.split(b"\0"):
+        if not item:
+            continue
+        meta, _, name = item.partition(b"\t")
+        mode, kind, sha = meta.decode().split()
+        if kind == "blob" and mode in ("100644", "100755"):
+            blobs.append((sha, name.decode("utf-8", "surrogateescape")))
+    if not blobs:
         return  # not there at that commit: an empty knowledge base
-    archive = git(top, "archive", "--format=tar", commit, "--", rel)
-    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
-        tar.extractall(dest, filter="data")
+    out = git(top, "cat-file", "--batch", stdin="\n".join(sha for sha, _ in blobs).encode() + b"\n")
+    base, at = dest.resolve(), 0
+    for _, rel_path in blobs:
+        header_end = out.index(b"\n", at)
+        size = int(out[at:header_end].split()[2])
+        data = out[header_end + 1 : header_end + 1 + size]
+        at = header_end + 1 + size + 1
+        target = dest / rel_path
+        if not target.resolve().is_relative_to(base):
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
 
 
 def uncommitted(folder: Path) -> set[str]:

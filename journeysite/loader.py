@@ -10,6 +10,7 @@ import datetime as dt
 import functools
 import gc
 import hashlib
+import os
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -25,6 +26,8 @@ from .settings import Settings
 from .validate import check_map, future_dates, to_model
 
 _SLUG = re.compile(SLUG_PATTERN)
+#: Ids that would name a page the site makes itself.
+RESERVED_IDS = frozenset({"index"})
 #: Larger files are refused before parsing: no journey map is 8 MB of text.
 MAX_FILE_BYTES = 8 * 1024 * 1024
 
@@ -113,8 +116,8 @@ def _sources(root: Path, settings: Settings) -> list[tuple[str, str, bytes | Exc
     cannot be read) and parser."""
     kinds: list[tuple[str, str, type[Any]]] = [("map", settings.maps_dir, Map), ("persona", settings.personas_dir, Persona), ("team", settings.teams_dir, Team)]
     files: list[tuple[str, Path, Callable[[bytes, str], Parsed]]] = [
-        (kind, file, functools.partial(_parse_page, cls)) for kind, folder, cls in kinds for file in _entry_files(root / folder)]
-    if (root / settings.touchpoints_file).is_file():
+        (kind, file, functools.partial(_parse_page, cls)) for kind, folder, cls in kinds for file in _entry_files(root, root / folder)]
+    if (root / settings.touchpoints_file).is_file() and inside(root, root / settings.touchpoints_file):
         files.append(("touchpoints", root / settings.touchpoints_file, _parse_touchpoints))
     return [(kind, file.relative_to(root).as_posix(), _read(file), parse) for kind, file, parse in files]
 
@@ -136,13 +139,14 @@ def _load(root: Path, today: dt.date, settings: Settings, cache: ParseCache) -> 
         marks[rel] = parsed.marks
         diagnostics.extend(parsed.diagnostics)
         for entry in parsed.entries:
-            if page and not _SLUG.match(entry.id):
+            if page and not _SLUG.fullmatch(entry.id):
                 diagnostics.append(Diagnostic(rel, 1, 1, "JS121", "", f"file name '{Path(rel).name}' is not a valid id: use lower-case letters, digits and hyphens"))
             if page and entry.id in found[kind]:
                 diagnostics.append(Diagnostic(rel, 1, 1, "JS120", "", f"duplicate id '{entry.id}': {found[kind][entry.id].path} has the same file name"))
                 continue
             found[kind][entry.id] = entry
 
+    diagnostics.extend(folder_problems(root))
     maps = found["map"]
     for entry in maps.values():
         if entry.data is not None:
@@ -151,10 +155,48 @@ def _load(root: Path, today: dt.date, settings: Settings, cache: ParseCache) -> 
     return Loaded(maps, found["persona"], found["team"], found["touchpoints"], marks, diagnostics)
 
 
-def _entry_files(base: Path) -> list[Path]:
-    """The Markdown files of a folder of entries, but its own landing page."""
-    files = sorted(base.rglob("*.md")) if base.is_dir() else []
-    return [file for file in files if not (file.name == "index.md" and file.parent == base)]
+def _entry_files(root: Path, base: Path) -> list[Path]:
+    """The Markdown files of a folder of entries, but its own landing page
+    and links that lead out of the content folder `root`."""
+    files = sorted(base.rglob("*.md")) if base.is_dir() and inside(root, base) else []
+    return [file for file in files if not (file.name == "index.md" and file.parent == base) and inside(root, file)]
+
+
+def inside(root: Path, path: Path) -> bool:
+    """Whether `path` (below `root`) stays inside the folder `root` with its
+    links followed, at every step: a folder linked out of it and back in
+    counts as out."""
+    base = root.resolve()
+    try:
+        parts = path.relative_to(root).parts
+    except ValueError:
+        return path.resolve().is_relative_to(base)
+    return all((root.joinpath(*parts[:i])).resolve().is_relative_to(base) for i in range(1, len(parts) + 1))
+
+
+def unsafe_name(rel: str) -> bool:
+    """Whether a path has characters that MkDocs and the theme write into
+    HTML attributes unescaped (the edit link)."""
+    return _UNSAFE_NAME.search(rel) is not None
+
+
+_UNSAFE_NAME = re.compile(r"[\x00-\x1f\x7f\"'<>`\\]")
+
+
+def folder_problems(root: Path) -> list[Diagnostic]:
+    """Every symbolic link in the content folder that leads out of it (the
+    site neither reads nor publishes what it points at: a CI secret, a
+    system file), and every name the site cannot publish safely."""
+    found = []
+    for folder, dirs, names in os.walk(root):
+        for name in [*dirs, *names]:
+            path = Path(folder, name)
+            rel = path.relative_to(root).as_posix()
+            if path.is_symlink() and not inside(root, path):
+                found.append(Diagnostic(rel, 1, 1, "JS122", "", "symbolic link to a place outside the content folder: neither read nor published"))
+            elif unsafe_name(name):
+                found.append(Diagnostic(rel, 1, 1, "JS123", "", "the name holds a quote, '<', '>', a backtick, a backslash or a control character: rename it"))
+    return found
 
 
 def _read(file: Path) -> bytes | Exception:
@@ -215,9 +257,12 @@ def _parse_touchpoints(raw: bytes, rel: str) -> Parsed:
     elif doc.data:
         for ident, value in doc.data.items():
             line, col = doc.marks.key((ident,))
-            if not _SLUG.match(ident):
-                problems.append(Diagnostic(rel, line, col, "JS113", ident, f"'{ident}' is not a valid id: use lower-case letters, digits and hyphens"))
             data, found = to_model(Touchpoint, value, doc.marks, rel, at=(ident,))
             problems.extend(found)
+            if not _SLUG.fullmatch(ident) or ident in RESERVED_IDS:
+                # No entry, so no page: an id becomes a file name, and must not name another place.
+                why = "is reserved for the touchpoints' index page" if ident in RESERVED_IDS else "is not a valid id: use lower-case letters, digits and hyphens"
+                problems.append(Diagnostic(rel, line, col, "JS113", ident, f"'{ident}' {why}"))
+                continue
             entries.append(Entry(ident, rel, data.name if data else _raw_title(value) or ident, data))
     return Parsed(tuple(entries), doc.marks, tuple(problems))

@@ -13,11 +13,12 @@ import re
 import secrets
 import tempfile
 from collections.abc import Iterable, Iterator, MutableMapping
+from html import unescape
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from jinja2 import Environment
-from markupsafe import Markup, escape
+from markupsafe import escape
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
@@ -31,7 +32,7 @@ from .diagnostics import Severity
 from .history import last_edited
 from .indexes import Insights
 from .jinja_cache import TemplateCaches
-from .loader import ParseCache
+from .loader import ParseCache, inside, unsafe_name
 from .project import ProjectError, build_date
 from .settings import NAV_ENTRIES_LIMIT, Settings, SettingsError
 from .vendor import SITE_PATH, MermaidMissing, installed_script
@@ -118,6 +119,8 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):  # type: ignore[no-untyp
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         docs = Path(config.docs_dir)
+        for file in [f for f in files if _from_docs(docs, f) and not inside(docs, Path(f.abs_src_path or ""))]:
+            files.remove(file)  # a link out of the content folder (JS122): never published
         catalog = build(docs, self.today, self.settings, self.cache)
         shown = os.path.relpath(docs, Path(config.config_file_path or ".").parent)
         for d in catalog.diagnostics:
@@ -187,6 +190,8 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):  # type: ignore[no-untyp
     def on_nav(self, nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
         if not self.nav_entries:
             nav.items = _without(nav.items, self.entries)
+        for section in _sections(nav.items):  # named after folders: text, written raw by the theme
+            section.title = escape(section.title)
         return nav
 
     def on_page_read_source(self, page: Page, config: MkDocsConfig) -> str | None:
@@ -211,7 +216,7 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):  # type: ignore[no-untyp
             page.meta["title"] = self.titles[src]
             if src in self.tags:  # for Material's tags plugin, which runs later
                 page.meta["tags"] = self.tags[src]
-        if src in self.generated:
+        if src in self.generated or unsafe_name(src):  # MkDocs writes the edit link unescaped (JS123)
             page.edit_url = None
             if "\n## " not in markdown:  # a single table: give it the table of contents' width
                 page.meta.setdefault("hide", ["toc"])
@@ -253,6 +258,10 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):  # type: ignore[no-untyp
         The tables replace their text after search (`on_page_context`).
         Both run after other plugins: those see each table as its marker
         here, and the page with its tables in `on_post_page`."""
+        if "title" not in page.meta:
+            # From the first heading's HTML (entities as written) or the file
+            # name: the theme writes it raw, so it becomes escaped text.
+            page.meta["title"] = escape(unescape(page.title or ""))
         aside = self.aside.get(page.file.src_uri)
         if aside and aside.tables:
             html = _swapped(html, map(self._marker, range(len(aside.tables))), aside.words)
@@ -317,8 +326,23 @@ def _without(items: list[Any], sources: set[str]) -> list[Any]:
 
 
 def _escape_meta(meta: MutableMapping[str, Any]) -> None:
-    """Material writes `page.meta` title and description into the page unescaped."""
+    """Material writes `page.meta` title, description and tags (on the page,
+    the tags index and in search results) unescaped."""
     for key in ("title", "description"):
         value = meta.get(key)
-        if isinstance(value, str) and not isinstance(value, Markup):
+        if isinstance(value, str):
             meta[key] = escape(value)
+    if isinstance(meta.get("tags"), list):
+        meta["tags"] = [escape(tag) if isinstance(tag, str) else tag for tag in meta["tags"]]
+
+
+def _from_docs(docs: Path, file: File) -> bool:
+    """Whether MkDocs found `file` in the content folder (not in the theme)."""
+    return file.abs_src_path is not None and Path(file.abs_src_path).is_relative_to(docs)
+
+
+def _sections(items: list[Any]) -> Iterator[Section]:
+    for item in items:
+        if isinstance(item, Section):
+            yield item
+            yield from _sections(item.children)

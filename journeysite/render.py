@@ -21,6 +21,8 @@ from jinja2.runtime import Context
 from markdown_it import MarkdownIt
 from markupsafe import Markup, escape
 
+from .diagnostics import one_line
+
 #: Characters that Python-Markdown or its extensions (tables, attr_list) read.
 _SYNTAX_CHARS = "\\`*_[]{}|#!~^=:+-"
 #: Those characters, except inside a character reference that is already there.
@@ -61,6 +63,32 @@ def text(value: object) -> Markup:
     return Markup(_inert(str(escape("" if value is None else value))))
 
 
+_blocks = MarkdownIt("commonmark")
+#: An inline code span, or a `<` that does not open an autolink.
+_CODE_OR_TAG = re.compile(r"(`+)[^`].*?\1|<(?!(?:https?://|mailto:)[^\s<>]*>)")
+
+
+def author_body(markdown: str, raw_html: bool = False) -> Markup:
+    """The Markdown body an author wrote below the front matter. Unless the
+    site allows raw HTML (`raw_html`), HTML in it is shown as text, as in
+    every other text field: a `<` outside code becomes `&lt;`. Code blocks,
+    code spans and autolinks stay as written."""
+    if raw_html or "<" not in markdown:
+        return Markup(markdown)
+    lines = markdown.split("\n")
+    code = {i for token in _blocks.parse(markdown) if token.type in ("fence", "code_block") and token.map
+            for i in range(token.map[0], token.map[1])}
+    return Markup("\n".join(line if i in code else _CODE_OR_TAG.sub(lambda m: m[0] if m[1] else "&lt;", line)
+                             for i, line in enumerate(lines)))
+
+
+def code(value: object) -> Markup:
+    """User text shown as code (ids, keys, file names): an inline `<code>`
+    element holding `text`, which no backtick or `{: ...}` in the value can
+    leave, as it could a Markdown code span."""
+    return Markup("<code>") + text(value) + Markup("</code>")
+
+
 #: What GitHub-flavoured Markdown reads inside a line (`@` would notify people).
 _GFM_SYNTAX = re.compile(r"[\\`*_\[\]|~@]")
 
@@ -68,7 +96,7 @@ _GFM_SYNTAX = re.compile(r"[\\`*_\[\]|~@]")
 def gfm(value: object) -> Markup:
     """Plain user text for GitHub-flavoured Markdown (pull-request comments):
     HTML-escaped, its inline syntax backslash-escaped, on one line."""
-    plain = _SPACE.sub(" ", str(value)).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    plain = one_line(_SPACE.sub(" ", str(value))).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return Markup(_GFM_SYNTAX.sub(lambda m: "\\" + m.group(), plain))
 
 
@@ -172,7 +200,7 @@ def environment() -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters.update(text=text, md=_inline_markdown_on_page, gfm=gfm, yaml=yaml_scalar)
+    env.filters.update(text=text, code=code, md=_inline_markdown_on_page, gfm=gfm, yaml=yaml_scalar, body=author_body)
     return env
 
 

@@ -48,6 +48,8 @@ class Repository:
 
     def working_tree(self, today: dt.date) -> Side:
         project = find_project(self.top / self.project)
+        if not project.content.resolve().is_relative_to(self.top.resolve()):
+            raise ProjectError(f"{self.project}: its content folder {project.content} is outside the repository")
         content = project.content.resolve().relative_to(self.top.resolve()).as_posix()
         return Side("working tree", None, project.catalog(today), content)
 
@@ -64,7 +66,7 @@ class Repository:
             config_file.parent.mkdir(parents=True, exist_ok=True)
             config_file.write_bytes(raw)
             content = posixpath.normpath(posixpath.join(posixpath.dirname(self.project), docs_dir(read_config(config_file))))
-        if content.startswith("../"):
+        if posixpath.isabs(content) or content == ".." or content.startswith("../"):
             raise ProjectError(f"{self.project} at {rev}: its content folder {content} is outside the repository")
         export(self.top, commit, content, dest)
         (dest / content).mkdir(parents=True, exist_ok=True)

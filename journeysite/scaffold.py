@@ -59,7 +59,7 @@ class ScaffoldError(Exception):
 
 def target(kind: str, ident: str, content: Path, settings: Settings, catalog: Catalog) -> Path:
     """Where the new file goes; refuses a bad id or one that is taken."""
-    if not re.match(SLUG_PATTERN, ident):
+    if not re.fullmatch(SLUG_PATTERN, ident):
         raise ScaffoldError(f"'{ident}' is not a valid id: use lower-case letters, digits and hyphens")
     places: dict[str, tuple[str, Mapping[str, Entry[Any]]]] = {
         "map": (settings.maps_dir, catalog.maps),

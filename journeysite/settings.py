@@ -41,6 +41,11 @@ class Settings(BaseModel):
     `NAV_ENTRIES_LIMIT` maps). Material renders the whole navigation into
     every page, so listing hundreds of entries makes a build quadratic."""
 
+    raw_html: bool = False
+    """Render raw HTML in the Markdown bodies of maps, personas and teams
+    (true), or show it as text (false): a pull request's `<script>` must
+    not run in every reader's browser. Plain pages are MkDocs' own."""
+
     maps_dir: str = "maps"
     """Folder of the journey maps, inside the content folder."""
 

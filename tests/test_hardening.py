@@ -186,3 +186,12 @@ def test_a_10_mb_file_is_refused_before_parsing(kb: KnowledgeBase) -> None:
     start = time.perf_counter()
     assert "maps/giant.md:1:1: JS100 cannot read file: file is 10.5 MB; the limit is 8 MiB" in kb.errors()
     assert time.perf_counter() - start < 5
+
+
+def test_thousands_of_unknown_keys_give_bounded_output(kb: KnowledgeBase) -> None:
+    keys = "".join(f"unknown{i}: 1\n" for i in range(64_000))
+    kb.edit(CLAIM, "sponsor:", keys + "sponsor:")
+    errors = [e for e in kb.errors() if e.startswith(CLAIM)]
+    assert len(errors) == 51
+    assert errors[0] == f"{CLAIM}:6:1: JS110 unknown0: unknown key 'unknown0'"
+    assert errors[-1] == f"{CLAIM}:56:1: JS110 unknown50: and 63950 more problems in this entry: fix the ones above first"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -16,15 +17,43 @@ WORKFLOW = REPO / "docs/ci/journeysite.yml"
 RUN_HERE = ("Check the maps", "Build the site", "Describe the change")
 
 
-def steps() -> dict[str, dict]:
+def steps(job: str = "journeys") -> dict[str, dict]:
     workflow = yaml.safe_load(WORKFLOW.read_text(encoding="utf-8"))
     assert set(workflow[True]) == {"pull_request", "push"}  # YAML 1.1 reads the key `on` as True
-    assert workflow["permissions"] == {"contents": "read", "pull-requests": "write"}
-    (job,) = workflow["jobs"].values()
-    # Expressions pasted into scripts are an injection risk (a branch name is
-    # user input): values reach scripts through env only.
-    assert not [s["name"] for s in job["steps"] if "${{" in s.get("run", "")]
-    return {step.get("name", step.get("uses")): step for step in job["steps"]}
+    assert workflow["permissions"] == {"contents": "read"}
+    for each in workflow["jobs"].values():
+        # Expressions pasted into scripts are an injection risk (a branch name is
+        # user input): values reach scripts through env only.
+        assert not [s["name"] for s in each["steps"] if "${{" in s.get("run", "")]
+    return {step.get("name", step.get("uses")): step for step in workflow["jobs"][job]["steps"]}
+
+
+def test_the_pull_requests_code_runs_without_a_write_token() -> None:
+    """A PR's mkdocs.yml can run Python (`hooks:`): the job that builds it
+    has a read-only token and no stored git credentials; the job that may
+    write runs nothing from the PR."""
+    jobs = yaml.safe_load(WORKFLOW.read_text(encoding="utf-8"))["jobs"]
+    assert jobs["journeys"]["permissions"] == {"contents": "read"}
+    assert steps()["actions/checkout@v4"]["with"]["persist-credentials"] is False
+    comment = jobs["comment"]
+    assert comment["needs"] == "journeys" and comment["permissions"] == {"pull-requests": "write"}
+    uses = [s.get("uses", "") for s in comment["steps"]]
+    assert not any(u.startswith("actions/checkout") for u in uses)
+    assert not any(word in s.get("run", "") for s in comment["steps"] for word in ("mkdocs", "journeysite ", "pip "))
+
+
+def test_the_comment_step_updates_only_its_own_comment() -> None:
+    """A comment by someone else that starts with the marker must not be the
+    one the workflow updates (the update would fail, and the step with it)."""
+    mine = steps("comment")["Comment on the pull request"]["env"]["MINE"]
+    comments = [
+        {"id": 1, "user": {"login": "mallory"}, "body": "<!-- journeysite-diff -->\nlooks official"},
+        {"id": 2, "user": {"login": "github-actions[bot]"}, "body": "<!-- journeysite-diff -->\n## Journey maps"},
+        {"id": 3, "user": {"login": "github-actions[bot]"}, "body": "Another bot comment"},
+        {"id": 4, "user": {"login": "mallory"}, "body": "<!-- journeysite-diff --> again"},
+    ]
+    done = subprocess.run(["jq", "-r", mine], input=json.dumps(comments), capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["2"]
 
 
 def run_step(step: dict, repo: GitRepo, tmp: Path) -> subprocess.CompletedProcess[str]:
@@ -62,7 +91,7 @@ def test_the_workflow_checks_builds_and_describes_a_pull_request(pull_request: G
     assert comment.startswith("<!-- journeysite-diff -->\n## Journey maps: 0 added, 1 changed, 0 removed")
     assert "- Report the damage / Call the claims hotline: 2 → **3** ↑" in comment
     assert (tmp_path / "summary.md").read_text(encoding="utf-8") == comment
-    assert "comments" in found["Comment on the pull request"]["run"] and "<!-- journeysite-diff -->" in found["Comment on the pull request"]["run"]
+    assert "comments" in steps("comment")["Comment on the pull request"]["run"]
 
 
 def test_a_broken_map_fails_the_check_with_an_annotation(pull_request: GitRepo, tmp_path: Path) -> None:

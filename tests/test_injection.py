@@ -1,0 +1,237 @@
+"""The injection corpus: hostile values in every field, id, key and file name
+a pull request can write, built into a real site and scanned.
+
+Threat model (docs/security.md): PR authors are semi-trusted, PR branches run
+in CI, every employee reads the site. Nothing a PR writes may run in a
+reader's browser, leave the site or scratch folders, or read outside the
+content folder.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+from conftest import TODAY, KnowledgeBase, SiteProject
+
+CLAIM = "maps/first-home-claim.md"
+#: Runs script wherever it lands as HTML.
+IMG = "<img src=x onerror=alert(1)>"
+TITLE_BREAK = f"Harmless</title>{IMG}"
+
+
+def hostile(project: SiteProject) -> None:
+    """Write the corpus into the project's content: each case where it stands."""
+    kb = project.kb
+    tp = kb.root / "touchpoints.yml"
+    tp.write_text(tp.read_text().replace("name: Claims hotline", f"name: '{TITLE_BREAK}'", 1)
+                  + "'javascript:alert(1)':\n  name: Bad id\n  channel: web\n  owner: claims\n"
+                  + f"'{IMG}':\n  name: Tag id\n  channel: web\n  owner: claims\n")
+    kb.edit(CLAIM, "tags: [claims, home]", f"tags: [claims, '{IMG}']")
+    body = kb.root / "personas/first-time-homeowner.md"
+    body.write_text(body.read_text() + f"\n{IMG}\n\nInline <b onmouseover=alert(1)>bold</b> and `<code>` and\n\n```html\n<b>shown</b>\n```\n")
+    kb.edit("teams/claims.md", "name: Claims", f"name: 'Claims {IMG}'")
+    kb.edit("personas/first-time-homeowner.md", "name: First-time homeowner", f"name: 'Homeowner {TITLE_BREAK}'")
+    # A broken map: keys and values reach its error box.
+    kb.write("maps/broken-keys.md", "---\ntitle: Broken keys\npersona: first-time-homeowner\nphase: own\nowner: claims\n"
+             "stages: [{name: S, steps: [{name: T, emotion: 3}]}]\n"
+             "\"k`{: tabindex=1 autofocus onfocus=alert(1) }`\": 1\n"
+             f"\"{IMG}\": 2\n---\n")
+    # File and folder names.
+    kb.write(f"personas/x{IMG}.md", "---\nname: Odd file\nvalue: low\n---\n")
+    kb.write(f"notes/{IMG}/page.md", "# Notes\n\nA page in a folder with a hostile name.\n")
+    kb.write("notes/heading.md", "# Hello &lt;img src=x onerror=alert(1)&gt;\n\nTitle from the heading.\n")
+    kb.write("notes/[x](javascript:alert(1)).md", "# Link in a file name\n")
+    kb.write('notes/x" onmouseover="alert(1).md', "# Quote in a file name\n")
+
+
+def scan(site: Path) -> list[str]:
+    """Every place in the built site where content became live HTML."""
+    found = []
+    for page in sorted(site.rglob("*.html")):
+        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        rel = page.relative_to(site).as_posix()
+        for tag in soup.find_all(True):
+            live = [a for a in tag.attrs if a.lower().startswith("on") or a.lower() == "autofocus"]
+            if live:
+                found.append(f"{rel}: <{tag.name} {live}>")
+            href = str(tag.get("href", "")).strip().lower()
+            if href.startswith("javascript:"):
+                found.append(f"{rel}: <{tag.name} href={href}>")
+            if tag.name == "img" and tag.get("src") == "x":
+                found.append(f"{rel}: <img src=x>")
+    return found
+
+
+@pytest.fixture(scope="module")
+def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from conftest import copy_project
+
+    project = copy_project(tmp_path_factory.mktemp("hostile"))
+    hostile(project)
+    site = project.build(strict=False)
+    return site.root
+
+
+def test_nothing_from_content_runs_on_any_page(hostile_site: Path) -> None:
+    assert len(list(hostile_site.rglob("*.html"))) > 40
+    assert scan(hostile_site) == []
+
+
+def test_titles_show_hostile_text_as_text(hostile_site: Path) -> None:
+    titles = {p.relative_to(hostile_site).as_posix(): BeautifulSoup(p.read_text(encoding="utf-8"), "html.parser").title
+              for p in hostile_site.rglob("*.html")}
+    assert titles["touchpoints/claims-hotline/index.html"].get_text().startswith(TITLE_BREAK)
+    assert titles["notes/heading/index.html"].get_text().startswith("Hello <img src=x onerror=alert(1)>")
+    assert titles["personas/first-time-homeowner/index.html"].get_text().startswith(f"Homeowner {TITLE_BREAK}")
+
+
+def test_tags_are_text_on_pages_tags_index_and_search(hostile_site: Path) -> None:
+    page = BeautifulSoup((hostile_site / "maps/first-home-claim/index.html").read_text(), "html.parser")
+    assert IMG in [t.get_text(strip=True) for t in page.select(".md-tag")]
+    index = json.loads((hostile_site / "search/search_index.json").read_text())
+    tags = {tag for doc in index["docs"] for tag in doc.get("tags", [])}
+    assert IMG not in tags and "&lt;img src=x onerror=alert(1)&gt;" in tags
+    assert not any("<img" in doc["title"] for doc in index["docs"])
+
+
+def test_invalid_and_reserved_ids_get_no_page(hostile_site: Path) -> None:
+    assert not list(hostile_site.glob("touchpoints/javascript*"))
+    assert not list(hostile_site.glob("touchpoints/<img*"))
+    touchpoints = BeautifulSoup((hostile_site / "touchpoints/index.html").read_text(), "html.parser")
+    assert "Claims hotline" not in touchpoints.get_text() and "Harmless" in touchpoints.get_text()
+
+
+def test_an_id_cannot_write_outside_the_site(project: SiteProject, tmp_path: Path) -> None:
+    """`mkdocs build --dirty` wrote generated pages to scratch files named by
+    their id: `../../` in a touchpoint id wrote a README elsewhere."""
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "README.md").write_text("untouched\n")
+    tp = project.kb.root / "touchpoints.yml"
+    depth = "../" * 12
+    tp.write_text(tp.read_text() + f"'{depth}{elsewhere.relative_to('/')}/README':\n  name: Escape\n  channel: web\n  owner: claims\n")
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "TMPDIR": str(tmp_path)}
+    done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--dirty"], cwd=project.root, capture_output=True, text=True, env=env)
+    assert done.returncode == 0, done.stderr
+    assert "JS113" in done.stderr
+    assert (elsewhere / "README.md").read_text() == "untouched\n"
+    site = project.root / "site"
+    assert [p for p in site.rglob("*") if not p.resolve().is_relative_to(site.resolve())] == []
+
+
+def test_symlinks_out_of_the_content_folder_are_neither_read_nor_published(project: SiteProject, tmp_path: Path) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOKEN=hunter2\n")
+    kb = project.kb.root
+    (kb / "leak.md").symlink_to(secret)
+    (kb / "maps" / "linked.md").symlink_to(secret)
+    (kb / "leaked-dir").symlink_to(tmp_path)
+    (kb / "same-place.md").symlink_to(kb / "index.md")  # inside: fine
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    check = subprocess.run([sys.executable, "-m", "journeysite.cli", "check", "--today", TODAY.isoformat()],
+                           cwd=project.root, capture_output=True, text=True, env=env)
+    assert check.returncode == 1
+    for rel in ("leak.md", "maps/linked.md", "leaked-dir"):
+        assert f"content/{rel}:1:1: JS122 symbolic link to a place outside the content folder" in check.stdout, check.stdout
+    assert "same-place.md" not in check.stdout and "hunter2" not in check.stdout
+    strict = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict"], cwd=project.root, capture_output=True, text=True, env=env)
+    assert strict.returncode == 1 and "JS122" in strict.stderr
+    done = subprocess.run([sys.executable, "-m", "mkdocs", "build"], cwd=project.root, capture_output=True, text=True, env=env)
+    assert done.returncode == 0, done.stderr
+    site = project.root / "site"
+    published = [p.read_bytes() for p in site.rglob("*") if p.is_file()]
+    assert not any(b"hunter2" in data for data in published)
+    assert (site / "same-place/index.html").is_file()
+
+
+def test_a_pull_request_cannot_make_diff_read_outside_the_repository(tmp_path: Path) -> None:
+    from gitrepos import GitRepo, journeysite
+
+    secret = tmp_path / "secret"
+    (secret / "maps").mkdir(parents=True)
+    (secret / "maps" / "stolen.md").write_text("---\ntitle: TOKEN=hunter2\n---\n")
+    repo = GitRepo.create(tmp_path / "repo")
+    repo.commit("Example")
+    config = repo.site.root / "mkdocs.yml"
+    original = config.read_text()
+    for option in ("maps_dir: ../../../../../../../../..{0}/maps", "touchpoints_file: {0}/maps/stolen.md"):
+        config.write_text(original.replace("      review_every: 90\n", "      " + option.format(secret) + "\n", 1))
+        repo.commit("Point the layout elsewhere")
+        done = journeysite("diff", "HEAD~1", "HEAD", "--project", "handbook/journeys/mkdocs.yml", cwd=repo.root)
+        assert done.returncode == 2 and "must be a relative path inside the content folder" in done.stderr, done.stderr
+        assert "hunter2" not in done.stdout + done.stderr and "Traceback" not in done.stderr
+    config.write_text(original)
+    repo.commit("Restore")
+    config.write_text(original.replace("docs_dir: content", f"docs_dir: {secret}", 1))
+    repo.commit("Point docs_dir elsewhere")
+    for revs in (("HEAD~1", "HEAD"), ("HEAD~1",)):
+        done = journeysite("diff", *revs, "--project", "handbook/journeys/mkdocs.yml", cwd=repo.root)
+        assert done.returncode == 2 and "is outside the repository" in done.stderr, done.stderr
+        assert "hunter2" not in done.stdout + done.stderr and "Traceback" not in done.stderr
+
+
+def test_export_ignore_cannot_hide_an_added_map(tmp_path: Path) -> None:
+    from gitrepos import GitRepo, journeysite
+
+    repo = GitRepo.create(tmp_path / "repo")
+    repo.commit("Example")
+    claim = repo.kb.root / CLAIM
+    (repo.kb.root / "maps/hidden-map.md").write_text(claim.read_text().replace("title: Make a first home-insurance claim", "title: Hidden map"))
+    (repo.root / ".gitattributes").write_text("hidden-map.md export-ignore\n")
+    (repo.kb.root / "maps/outside.md").symlink_to("/etc/passwd")
+    repo.commit("Add a map the archive would leave out")
+    done = journeysite("diff", "HEAD~1", "HEAD", "--project", "handbook/journeys/mkdocs.yml", "--today", "2026-11-23", cwd=repo.root)
+    assert done.returncode == 0, done.stderr
+    assert "### Added: Hidden map" in done.stdout
+    assert "root:" not in done.stdout
+
+
+@pytest.mark.parametrize("value", ["a\n::error file=x::forged", "a\r\n::warning::forged", "\x1b[2Ja", "a\u2028::error::x"])
+def test_no_value_starts_a_line_of_its_own_in_check_output(project: SiteProject, value: str) -> None:
+    project.kb.edit(CLAIM, "phase: own", f"phase: {json.dumps(value)}")
+    for fmt in ("text", "github"):
+        done = subprocess.run([sys.executable, "-m", "journeysite.cli", "check", "--format", fmt, "--today", TODAY.isoformat()],
+                              cwd=project.root, capture_output=True, text=True)
+        assert done.returncode == 1
+        lines = done.stdout.splitlines()
+        assert not [line for line in lines if "forged" in line and not line.startswith(("content/", "::error file=content/"))]
+        assert "\x1b" not in done.stdout and "\u2028" not in done.stdout
+
+
+def test_ids_with_a_trailing_newline_and_reserved_ids_are_refused(kb: KnowledgeBase) -> None:
+    tp = kb.root / "touchpoints.yml"
+    tp.write_text(tp.read_text() + '"hotline\\n":\n  name: Newline\n  channel: web\n  owner: claims\nindex:\n  name: Index\n  channel: web\n  owner: claims\n')
+    catalog = kb.catalog()
+    assert "hotline\n" not in catalog.touchpoints and "index" not in catalog.touchpoints
+    messages = [d.format() for d in catalog.diagnostics if d.code == "JS113"]
+    assert any("'hotline\\n' is not a valid id" in m for m in messages), messages
+    assert any("'index' is reserved" in m for m in messages), messages
+
+
+def test_aliases_cannot_amplify_text(kb: KnowledgeBase) -> None:
+    """A 56 KB file whose one 20,000-character string is used 9,000 times
+    would be a 180 MB page and search index."""
+    text = "---\ntitle: &t " + "x" * 20_000 + "\npersona: first-time-homeowner\ngaps: [" + ", ".join(["*t"] * 9000) + "]\n---\n"
+    kb.write("maps/amplified.md", text)
+    (error,) = [e for e in kb.errors() if e.startswith("maps/amplified.md")]
+    assert error == "maps/amplified.md:4:7: JS105 YAML aliases expand to more than 100,000 extra characters of text; refusing to expand them"
+    kb.write("maps/amplified.md", "---\nx: &t some words\ny: [*t, *t, *t]\n---\n")
+    assert not any("JS105" in e for e in kb.errors())
+
+
+def test_raw_html_in_bodies_is_text_unless_the_site_allows_it(project: SiteProject) -> None:
+    body = project.kb.root / "teams/claims.md"
+    body.write_text(body.read_text() + "\n<p class=\"allowed\">Raw <b>HTML</b></p>\n\nAnd `<code>`.\n")
+    page = BeautifulSoup((project.build().root / "teams/claims/index.html").read_text(), "html.parser")
+    assert page.select("p.allowed") == [] and '<p class="allowed">Raw <b>HTML</b></p>' in page.get_text()
+    assert "<code>" in [c.get_text() for c in page.select("article code")]
+    config = project.root / "mkdocs.yml"
+    config.write_text(config.read_text().replace("      review_every: 90\n", "      review_every: 90\n      raw_html: true\n", 1))
+    page = BeautifulSoup((project.build().root / "teams/claims/index.html").read_text(), "html.parser")
+    assert page.select_one("p.allowed b").get_text() == "HTML"
