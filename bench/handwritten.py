@@ -9,9 +9,9 @@ their facts).
 
 from __future__ import annotations
 
-from journeysite.catalog import Catalog
-from journeysite.mermaid import journey
-from journeysite.model import Entry, Map, Persona, Team
+from journeysite.core.catalog import Catalog
+from journeysite.core.model import Entry, Map, Persona, Team
+from journeysite.pages.mermaid import journey
 
 
 def map_page(catalog: Catalog, entry: Entry[Map]) -> str:

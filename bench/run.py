@@ -52,22 +52,20 @@ MERMAID_FENCE = """markdown_extensions:
 """
 
 
-def journeysite_config(theme: Path) -> str:
+def journeysite_config() -> str:
+    """What a new knowledge base gets: journeysite brings its Markdown
+    extensions, stylesheet and scripts, and keeps the navigation linear."""
     return f"""site_name: Bench
 docs_dir: content
 theme:
   name: material
-  custom_dir: {theme}
-  font: false
   features: [navigation.prune, navigation.indexes]
-extra_css: [assets/stylesheets/journeysite.css]
-extra_javascript: [assets/javascripts/journeysite.js]
 plugins:
   - search
   - tags
   - journeysite:
       today: {TODAY}
-{MERMAID_FENCE}"""
+"""
 
 
 def plain_config(prune: bool) -> str:
@@ -87,12 +85,12 @@ validation:
 
 
 def prepare(work: Path, n: int) -> tuple[Path, Path]:
-    from journeysite.catalog import build
+    from journeysite.core.catalog import build
 
     kb, plain = work / f"n{n}" / "journeysite", work / f"n{n}" / "plain"
     shutil.rmtree(work / f"n{n}", ignore_errors=True)
     synthetic.write(kb / "content", n)
-    (kb / "mkdocs.yml").write_text(journeysite_config(REPO / "theme"))
+    (kb / "mkdocs.yml").write_text(journeysite_config())
     catalog = build(kb / "content", dt.date.fromisoformat(TODAY))
     assert not catalog.errors, catalog.errors[:3]
     pages = {e.path: handwritten.map_page(catalog, e) for e in catalog.maps.values()}
@@ -137,7 +135,7 @@ def child(mode: str, path: Path) -> None:
     from mkdocs.config import load_config
     from mkdocs.plugins import EVENTS, CombinedEvent
 
-    from journeysite.plugin import JourneysitePlugin
+    from journeysite.mkdocs.plugin import JourneysitePlugin
 
     spent = {"seconds": 0.0}
 

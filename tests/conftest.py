@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from journeysite.catalog import Catalog, build
-from journeysite.diagnostics import Severity
+from journeysite.core.catalog import Catalog, build
+from journeysite.core.diagnostics import Severity
 
 if TYPE_CHECKING:
     from bs4 import BeautifulSoup, Tag

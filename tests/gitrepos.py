@@ -14,7 +14,7 @@ from conftest import KnowledgeBase, SiteProject, copy_project
 @dataclass
 class GitRepo:
     root: Path
-    #: The site (mkdocs.yml, content/, theme/) inside the repository.
+    #: The site (mkdocs.yml, content/) inside the repository.
     site: SiteProject
 
     @classmethod

@@ -7,8 +7,8 @@ from pathlib import Path
 
 from conftest import REPO, TODAY
 
-from journeysite.catalog import build
-from journeysite.metrics import evidence_coverage
+from journeysite.core.catalog import build
+from journeysite.core.metrics import evidence_coverage
 
 sys.path.insert(0, str(REPO / "bench"))
 import synthetic

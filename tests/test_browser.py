@@ -208,8 +208,8 @@ HOSTILE = [*list("abc :;#%\"'<>&,`=\\{}[]|-"), "-->", "%%", "#58;", "click", "se
 def fuzz_sources(count: int) -> list[tuple[str, list[str]]]:
     import random
 
-    from journeysite.mermaid import journey
-    from journeysite.model import Map
+    from journeysite.core.model import Map
+    from journeysite.pages.mermaid import journey
 
     rng = random.Random(2026)
     corpus = []

@@ -15,7 +15,7 @@ import yaml
 from conftest import CONTENT, REPO, KnowledgeBase, SiteProject
 
 from journeysite import cli
-from journeysite.schema import KINDS, json_schema
+from journeysite.core.schema import KINDS, json_schema
 
 
 def run(*args: str, cwd: Path = REPO, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:

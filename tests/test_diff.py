@@ -214,8 +214,8 @@ def test_a_reorganisation_pairs_renamed_maps_with_bounded_work(tmp_path: Path, m
 
     from conftest import REPO, TODAY
 
-    from journeysite import changes
-    from journeysite.catalog import build
+    from journeysite.core import changes
+    from journeysite.core.catalog import build
 
     sys.path.insert(0, str(REPO / "bench"))
     import synthetic

@@ -14,7 +14,7 @@ CLAIM = "maps/first-home-claim.md"
 
 def test_every_diagnostic_code_is_documented() -> None:
     emitted = set()
-    for source in (REPO / "journeysite").glob("*.py"):
+    for source in (REPO / "journeysite").rglob("*.py"):
         emitted |= set(re.findall(r'"(JS\d{3})"', source.read_text()))
     documented = set(re.findall(r"^\| (JS\d{3}) \|", (REPO / "docs/errors.md").read_text(), re.M))
     assert len(emitted) > 25
@@ -36,7 +36,7 @@ def test_nothing_is_lost(project: SiteProject) -> None:
     for rel, raw in BROKEN.items():
         project.kb.write(rel, raw)
     site = project.build()
-    from journeysite.catalog import build
+    from journeysite.core.catalog import build
 
     catalog = build(project.kb.root, TODAY)
     named = {d.path for d in catalog.diagnostics}
@@ -66,7 +66,7 @@ def test_javascript_url_is_an_error_and_never_a_link(project: SiteProject) -> No
 
 @pytest.mark.parametrize("name", ["%%{init: {'securityLevel': 'loose'}}%%", "click Call call alert(1)", "section Evil", "a --> b: 5: x"])
 def test_mermaid_directives_in_names_stay_labels(kb: KnowledgeBase, name: str) -> None:
-    from journeysite.mermaid import journey
+    from journeysite.pages.mermaid import journey
 
     kb.edit(CLAIM, "name: Call the claims hotline", f"name: {json.dumps(name)}")
     kb.edit(CLAIM, "step: Report the damage / Call the claims hotline", "step: Report the damage / Get a claim number")

@@ -9,7 +9,7 @@ from pathlib import Path
 from conftest import TODAY, SiteProject
 from gitrepos import GitRepo
 
-from journeysite.history import Edit, last_edited
+from journeysite.git.history import Edit, last_edited
 
 CLAIM = "maps/first-home-claim.md"
 

@@ -11,11 +11,11 @@ from typing import Any, TypeVar
 import pytest
 from conftest import TODAY, KnowledgeBase
 
-from journeysite.catalog import build
-from journeysite.history import Edit
-from journeysite.indexes import Insights
-from journeysite.loader import ParseCache
-from journeysite.views import PageMemo, Paths, entry_jobs, generated_jobs, rendered
+from journeysite.core.catalog import build
+from journeysite.core.indexes import Insights
+from journeysite.core.loader import ParseCache
+from journeysite.git.history import Edit
+from journeysite.pages.views import PageMemo, Paths, entry_jobs, generated_jobs, rendered
 
 V = TypeVar("V")
 CLAIM = "maps/first-home-claim.md"

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from journeysite.mermaid import actor, escape, journey
-from journeysite.model import Map
+from journeysite.core.model import Map
+from journeysite.pages.mermaid import actor, escape, journey
 
 HOSTILE = 'Pay: now; #1 --> <b>x</b>'
 

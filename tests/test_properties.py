@@ -12,13 +12,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pymdownx import superfences
 
-from journeysite.catalog import Catalog
-from journeysite.diagnostics import Diagnostic
-from journeysite.frontmatter import parse_markdown, parse_yaml
-from journeysite.indexes import Insights
-from journeysite.model import Entry, Map
-from journeysite.validate import check_map, future_dates, to_model
-from journeysite.views import map_page
+from journeysite.core.catalog import Catalog
+from journeysite.core.diagnostics import Diagnostic
+from journeysite.core.frontmatter import parse_markdown, parse_yaml
+from journeysite.core.indexes import Insights
+from journeysite.core.model import Entry, Map
+from journeysite.core.validate import check_map, future_dates, to_model
+from journeysite.pages.views import map_page
 
 MAP_FIELDS = list(Map.model_fields)
 scalars = st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=30) | st.dates()

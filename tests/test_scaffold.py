@@ -15,7 +15,7 @@ import yaml
 from conftest import TODAY
 from gitrepos import GitRepo, journeysite
 
-from journeysite.catalog import build
+from journeysite.core.catalog import build
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ import sys
 import pytest
 from conftest import SiteProject
 
-from journeysite.settings import Settings, SettingsError
+from journeysite.core.settings import Settings, SettingsError
 
 
 def both(project: SiteProject) -> tuple[subprocess.CompletedProcess[str], subprocess.CompletedProcess[str]]:

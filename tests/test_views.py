@@ -7,11 +7,11 @@ import datetime as dt
 import pytest
 from conftest import TODAY, KnowledgeBase
 
-from journeysite import indexes
-from journeysite.freshness import freshness
-from journeysite.metrics import evidence_coverage, lowest_moments, stage_emotions
-from journeysite.model import Map, Validation
-from journeysite.render import doc_href
+from journeysite.core import indexes
+from journeysite.core.freshness import freshness
+from journeysite.core.metrics import evidence_coverage, lowest_moments, stage_emotions
+from journeysite.core.model import Map, Validation
+from journeysite.pages.render import doc_href
 
 
 def a_map(**changes: object) -> Map:

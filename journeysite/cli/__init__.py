@@ -1,0 +1,197 @@
+"""`journeysite`: check, compare and scaffold a knowledge base, without MkDocs."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import functools
+import json
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from journeysite import __version__
+from journeysite.cli.scaffold import KINDS, OPTIONAL, Required, ScaffoldError, optional_problems, problem, skeleton, target
+from journeysite.core.catalog import Catalog
+from journeysite.core.changes import diff
+from journeysite.core.diagnostics import Diagnostic, Severity, count, to_github, to_json
+from journeysite.core.indexes import Insights
+from journeysite.core.links import Page, anchors, plain_page
+from journeysite.core.links import check as check_links
+from journeysite.core.loader import inside
+from journeysite.core.project import Project, ProjectError, build_date, find_project
+from journeysite.core.schema import KINDS as SCHEMA_KINDS
+from journeysite.core.schema import json_schema
+from journeysite.git.revisions import Repository
+from journeysite.pages.mermaid_js import VERSION, MermaidMissing, install
+from journeysite.pages.render import render
+from journeysite.pages.views import Paths, entry_jobs, generated_jobs
+
+#: Every value `journeysite new` takes, for any kind.
+NEW_OPTIONS = tuple(dict.fromkeys([f.name for fs in KINDS.values() for f in fs] + [o for os_ in OPTIONAL.values() for o in os_]))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="journeysite", description=__doc__)
+    parser.add_argument("--version", action="version", version=f"journeysite {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    check = commands.add_parser("check", help="validate the knowledge base; exit 1 on errors")
+    check.add_argument("path", nargs="?", default="mkdocs.yml", help="a content folder or a mkdocs.yml (default: ./mkdocs.yml)")
+    check.add_argument("--format", choices=("text", "json", "github"), default="text")
+    check.add_argument("--today", type=dt.date.fromisoformat, help="compute freshness for this date (YYYY-MM-DD)")
+
+    schema = commands.add_parser("schema", help="print the JSON Schema of a file kind")
+    schema.add_argument("kind", nargs="?", choices=sorted(SCHEMA_KINDS), default="map")
+    schema.add_argument("--out", type=Path, help="write every kind's schema into this folder instead")
+
+    commands.add_parser("mermaid", help=f"fetch and verify the pinned Mermaid {VERSION} that the site serves")
+
+    compare = commands.add_parser("diff", help="what changed between two git revisions, as Markdown for a pull request")
+    compare.add_argument("base", help="the revision to compare from, e.g. origin/main")
+    compare.add_argument("head", nargs="?", help="the revision to compare to (default: the files as they are now)")
+    compare.add_argument("--project", type=Path, default=Path("mkdocs.yml"), help="a mkdocs.yml or content folder (default: ./mkdocs.yml)")
+    compare.add_argument("--today", type=dt.date.fromisoformat, help="judge freshness on this date (YYYY-MM-DD)")
+
+    new = commands.add_parser("new", help="write a commented skeleton for a new map, persona or team")
+    new.add_argument("kind", choices=sorted(KINDS))
+    new.add_argument("id", help="the new id, which is also the file name: lower-case letters, digits, hyphens")
+    new.add_argument("--project", type=Path, default=Path("mkdocs.yml"), help="a mkdocs.yml or content folder (default: ./mkdocs.yml)")
+    for option in NEW_OPTIONS:
+        new.add_argument(f"--{option.replace('_', '-')}")
+
+    args = parser.parse_args(argv)
+    try:
+        return {"check": _check, "schema": _schema, "mermaid": _mermaid, "diff": _diff, "new": _new}[args.command](args)
+    except (ProjectError, MermaidMissing, ScaffoldError) as exc:
+        print(f"journeysite: {exc}", file=sys.stderr)
+        return 2
+
+
+def _mermaid(args: argparse.Namespace) -> int:
+    print(f"Mermaid {VERSION}: {install()}")
+    return 0
+
+
+def _check(args: argparse.Namespace) -> int:
+    project = find_project(Path(args.path))
+    today = build_date(args.today or project.settings.today)
+    catalog = project.catalog(today)
+    root = _shown(project.content)
+    diagnostics = sorted([*catalog.diagnostics, *_link_problems(project, catalog)])
+    errors, warnings = count(diagnostics, Severity.ERROR), count(diagnostics, Severity.WARNING)
+    if args.format == "json":
+        print(to_json(diagnostics, root))
+    else:
+        for d in diagnostics:
+            print(to_github(d, root) if args.format == "github" else d.format(root))
+        notices = count(diagnostics, Severity.INFO)
+        print(
+            f"{len(catalog.maps)} maps, {len(catalog.personas)} personas, {len(catalog.teams)} teams, "
+            f"{len(catalog.touchpoints)} touchpoints: {errors} errors, {warnings} warnings, {notices} notices",
+            file=sys.stderr if args.format == "github" else sys.stdout,
+        )
+    return 1 if errors or warnings else 0
+
+
+def _link_problems(project: Project, catalog: Catalog) -> list[Diagnostic]:
+    """What MkDocs' link validation would warn about in the Markdown people
+    wrote: their pages, and the bodies of maps, personas and teams. Anchors
+    of a generated page come from rendering that page, and only when a link
+    asks for one."""
+    content = project.content
+    files = {p.relative_to(content).as_posix(): p for p in sorted(content.rglob("*")) if p.is_file() and inside(content, p)}
+    entries = {e.path: e for kind in (catalog.maps, catalog.personas, catalog.teams) for e in kind.values()}
+    insights = Insights(catalog)
+    paths = Paths(project.settings)
+    jobs = {j.path: j for j in [*entry_jobs(insights, paths), *generated_jobs(insights, paths, skip=files)]}
+    pages = [Page(path, e.body, e.body_line) for path, e in entries.items()]
+    pages += [plain_page(path, file.read_text(encoding="utf-8", errors="replace"))
+              for path, file in files.items() if path.endswith(".md") and path not in entries]
+
+    @functools.cache
+    def anchors_of(path: str) -> set[str]:
+        if path in jobs:
+            return anchors(jobs[path].render())
+        return anchors(plain_page(path, files[path].read_text(encoding="utf-8", errors="replace")).markdown) if path in files else set()
+
+    found = check_links(pages, lambda path: path in files or path in jobs, anchors_of)
+    return [d for d in found if d.code in project.failing_links]
+
+
+def _diff(args: argparse.Namespace) -> int:
+    repo = Repository.find(args.project)
+    today = build_date(args.today)
+    with tempfile.TemporaryDirectory(prefix="journeysite-diff-") as scratch:
+        base = repo.at(args.base, Path(scratch), today)
+        head = repo.at(args.head, Path(scratch), today) if args.head else repo.working_tree(today)
+    print(render("diff.md", "", d=diff(base.catalog, head.catalog), base=base, head=head), end="")
+    return 0
+
+
+def _new(args: argparse.Namespace) -> int:
+    project = find_project(args.project)
+    today = build_date(project.settings.today)
+    catalog = project.catalog(today)
+    path = target(args.kind, args.id, project.content, project.settings, catalog)
+    required = KINDS[args.kind]
+    allowed = {f.name for f in required} | set(OPTIONAL[args.kind])
+    values = {name: getattr(args, name) for name in NEW_OPTIONS}
+    problems = [f"--{n.replace('_', '-')} does not apply to a {args.kind}" for n, v in values.items() if v is not None and n not in allowed]
+    interactive = sys.stdin.isatty()
+    for field in required:
+        given = values.get(field.name)
+        if given is None and interactive:
+            values[field.name] = _ask(field, catalog)
+        elif given is None:
+            choices = f" (one of: {', '.join(field.choices(catalog))})" if field.choices else ""
+            problems.append(f"missing --{field.name}{choices}")
+        elif (found := problem(field, given, catalog)) is not None:
+            problems.append(f"--{field.name}: {found}")
+    problems += optional_problems(values, catalog)
+    if problems:
+        raise ScaffoldError(f"cannot write {_shown(path)}:\n  " + "\n  ".join(problems))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("x", encoding="utf-8") as out:  # "x": never overwrite, even in a race
+        out.write(skeleton(args.kind, values, today))
+    rel = path.relative_to(project.content).as_posix()
+    after = project.catalog(today)
+    for d in after.problems(rel):
+        print(d.format(_shown(project.content)))
+    print(f"wrote {_shown(path)}: fill it in, preview it with `mkdocs serve`, then open a pull request")
+    return 1 if after.problems(rel) else 0
+
+
+def _ask(field: Required, catalog: Catalog) -> str:
+    """Ask until the answer will do; a number picks from the listed choices."""
+    choices = field.choices(catalog) if field.choices else []
+    menu = "".join(f"  {i}. {c}\n" for i, c in enumerate(choices, 1))
+    while True:
+        try:
+            answer = input(f"{menu}{field.question}: ").strip()
+        except EOFError:
+            raise ScaffoldError("cancelled: nothing written") from None
+        if answer.isdigit() and 1 <= int(answer) <= len(choices):
+            answer = choices[int(answer) - 1]
+        found = problem(field, answer, catalog)
+        if found is None:
+            return answer
+        print(f"  {found}", file=sys.stderr)
+
+
+def _shown(path: Path) -> str:
+    """The content folder as the user would type it: relative below cwd."""
+    relative = os.path.relpath(path)
+    return str(path.resolve()) if relative.startswith("..") else relative
+
+
+def _schema(args: argparse.Namespace) -> int:
+    if args.out is None:
+        print(json.dumps(json_schema(args.kind), indent=2))
+        return 0
+    args.out.mkdir(parents=True, exist_ok=True)
+    for kind in sorted(SCHEMA_KINDS):
+        (args.out / f"{kind}.schema.json").write_text(json.dumps(json_schema(kind), indent=2) + "\n", encoding="utf-8")
+    return 0
+

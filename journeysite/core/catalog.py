@@ -1,0 +1,180 @@
+"""The whole knowledge base: entries, resolved references and their problems."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from journeysite.core.diagnostics import Diagnostic, Severity, did_you_mean
+from journeysite.core.freshness import freshness
+from journeysite.core.frontmatter import Path as FieldPath
+from journeysite.core.frontmatter import dotted
+from journeysite.core.links import relative
+from journeysite.core.loader import Loaded, ParseCache, load
+from journeysite.core.model import Entry, Map, Persona, Stage, Step, Team, Touchpoint
+from journeysite.core.settings import Settings
+
+
+@dataclass(frozen=True)
+class Catalog:
+    maps: dict[str, Entry[Map]]
+    personas: dict[str, Entry[Persona]]
+    teams: dict[str, Entry[Team]]
+    touchpoints: dict[str, Entry[Touchpoint]]
+    diagnostics: tuple[Diagnostic, ...]
+    today: dt.date
+    settings: Settings = field(default_factory=Settings)
+    _by_path: dict[str, list[Diagnostic]] = field(default_factory=dict, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        for d in self.diagnostics:
+            self._by_path.setdefault(d.path, []).append(d)
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.severity is Severity.ERROR]
+
+    def problems(self, path: str) -> list[Diagnostic]:
+        """Errors and warnings of one file, for the error box on its page."""
+        return [d for d in self._by_path.get(path, []) if d.severity is not Severity.INFO]
+
+    def valid_maps(self) -> Iterator[tuple[str, Map]]:
+        for ident, entry in self.maps.items():
+            if entry.data is not None:
+                yield ident, entry.data
+
+    def stage_owner(self, m: Map, stage: Stage) -> str:
+        return stage.owner or m.owner
+
+    def step_owner(self, m: Map, stage: Stage, step: Step) -> str:
+        """The step's own owner, else its first touchpoint's, else the stage's."""
+        if step.owner:
+            return step.owner
+        for tp in step.touchpoints[:1]:
+            entry = self.touchpoints.get(tp)
+            if entry is not None and entry.data is not None:
+                return entry.data.owner
+        return self.stage_owner(m, stage)
+
+
+def build(root: Path, today: dt.date, settings: Settings | None = None, cache: ParseCache | None = None) -> Catalog:
+    """Load `root` and resolve every reference between its files."""
+    settings = settings or Settings()
+    loaded = load(root, today, settings, cache)
+    diagnostics = loaded.diagnostics + list(_references(loaded)) + list(_links(loaded, root, settings)) + list(_notices(loaded, today, settings))
+    diagnostics.sort(key=lambda d: (d.path, d.line, d.col, d.code))
+    return Catalog(loaded.maps, loaded.personas, loaded.teams, loaded.touchpoints, tuple(diagnostics), today, settings)
+
+
+def _references(loaded: Loaded) -> Iterable[Diagnostic]:
+    teams = loaded.teams
+
+    def unknown(path: str, loc: FieldPath, code: str, kind: str, folder: str, ref: str, known: Iterable[str]) -> Diagnostic:
+        line, col = loaded.marks[path].value(loc)
+        return Diagnostic(path, line, col, code, dotted(loc), f"unknown {kind} '{ref}' (no {folder}){did_you_mean(ref, known)}")
+
+    def team(path: str, loc: FieldPath, ref: str | None) -> Iterable[Diagnostic]:
+        if ref is not None and ref not in teams:
+            yield unknown(path, loc, "JS202", "team", f"teams/{ref}.md", ref, teams)
+
+    for tid, touchpoint in loaded.touchpoints.items():
+        if touchpoint.data is not None:
+            yield from team(touchpoint.path, (tid, "owner"), touchpoint.data.owner)
+
+    for entry in loaded.maps.values():
+        m, path = entry.data, entry.path
+        if m is None:
+            continue
+        if m.persona not in loaded.personas:
+            yield unknown(path, ("persona",), "JS201", "persona", f"personas/{m.persona}.md", m.persona, loaded.personas)
+        yield from team(path, ("owner",), m.owner)
+        for i, ref in enumerate(m.contributors):
+            yield from team(path, ("contributors", i), ref)
+        for i, stage in enumerate(m.stages):
+            yield from team(path, ("stages", i, "owner"), stage.owner)
+            for j, step in enumerate(stage.steps):
+                at: FieldPath = ("stages", i, "steps", j)
+                yield from team(path, (*at, "owner"), step.owner)
+                for k, tp in enumerate(step.touchpoints):
+                    if tp not in loaded.touchpoints:
+                        yield unknown(path, (*at, "touchpoints", k), "JS203", "touchpoint", f"'{tp}' in touchpoints.yml", tp, loaded.touchpoints)
+        for i, action in enumerate(m.actions):
+            yield from team(path, ("actions", i, "owner"), action.owner)
+        yield from _parent(loaded, m, path)
+    yield from _cycles(loaded)
+
+
+def _links(loaded: Loaded, root: Path, settings: Settings) -> Iterable[Diagnostic]:
+    """Links in text fields to a map, persona or team that does not exist.
+
+    MkDocs checks the links of a page's body, not those of its front
+    matter. Links into the folders of entries are checked here; a link
+    elsewhere in the docs may point at a page the site generates.
+    """
+    folders = tuple(f"{folder}/" for folder in (settings.maps_dir, settings.personas_dir, settings.teams_dir))
+    known = [e.path for entries in (loaded.maps, loaded.personas, loaded.teams) for e in entries.values()]
+    exists = set(known) | {f"{folder}index.md" for folder in folders}
+    linking: list[Entry[Any]] = [*loaded.maps.values(), *loaded.personas.values()]
+    for entry in linking:
+        for loc, written, target in entry.links:
+            if target.startswith(folders) and target not in exists and not (root / target).is_file():
+                line, col = loaded.marks[entry.path].value(loc)
+                yield Diagnostic(entry.path, line, col, "JS209", dotted(loc),
+                                 f"link to '{written}': there is no {target}"
+                                 f"{did_you_mean(written.partition('#')[0], (relative(k, entry.path) for k in known))}", Severity.WARNING)
+
+
+def _parent(loaded: Loaded, m: Map, path: str) -> Iterable[Diagnostic]:
+    if m.parent is None:
+        return
+    marks = loaded.marks[path]
+    parent = loaded.maps.get(m.parent)
+    if parent is None:
+        line, col = marks.value(("parent",))
+        yield Diagnostic(path, line, col, "JS205", "parent", f"unknown map '{m.parent}' (no maps/{m.parent}.md){did_you_mean(m.parent, loaded.maps)}")
+        return
+    if m.parent_stage is not None and parent.data is not None:
+        names = [s.name for s in parent.data.stages]
+        if m.parent_stage not in names:
+            line, col = marks.value(("parent_stage",))
+            yield Diagnostic(path, line, col, "JS206", "parent_stage", f"map '{m.parent}' has no stage '{m.parent_stage}'{did_you_mean(m.parent_stage, names)}")
+
+
+def _cycles(loaded: Loaded) -> Iterable[Diagnostic]:
+    """One diagnostic per cycle of parent maps, on its first map by id: each
+    map is visited once, so a chain of thousands costs thousands of steps."""
+    parent = {mid: e.data.parent for mid, e in loaded.maps.items() if e.data is not None and e.data.parent in loaded.maps}
+    state: dict[str, int] = {}  # 1: on the walk being followed, 2: done
+    for start in sorted(parent):
+        walk: list[str] = []
+        cursor: str | None = start
+        while cursor is not None and cursor not in state:
+            state[cursor] = 1
+            walk.append(cursor)
+            cursor = parent.get(cursor)
+        if cursor is not None and state[cursor] == 1:  # back on this walk: a cycle
+            cycle = walk[walk.index(cursor):]
+            at = cycle.index(min(cycle))
+            cycle = cycle[at:] + cycle[:at]
+            shown = cycle if len(cycle) <= 6 else [*cycle[:3], f"... {len(cycle) - 5} more ...", *cycle[-2:]]
+            entry = loaded.maps[cycle[0]]
+            line, col = loaded.marks[entry.path].value(("parent",))
+            yield Diagnostic(entry.path, line, col, "JS208", "parent", f"parent maps form a cycle: {' -> '.join([*shown, cycle[0]])}")
+        for mid in walk:
+            state[mid] = 2
+
+
+def _notices(loaded: Loaded, today: dt.date, settings: Settings) -> Iterable[Diagnostic]:
+    """Information, not errors: maps that need a validation soon or now."""
+    for entry in loaded.maps.values():
+        m = entry.data
+        if m is None:
+            continue
+        f = freshness(m, today, settings.review_every, settings.due_window)
+        line, col = loaded.marks[entry.path].value(("validation", "last_validated") if m.validation else ())
+        code = {"unvalidated": "JS301", "overdue": "JS302", "due": "JS303"}.get(f.state)
+        if code:
+            yield Diagnostic(entry.path, line, col, code, "validation", f"{f.label}; owner: {m.owner}", Severity.INFO)

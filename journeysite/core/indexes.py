@@ -1,0 +1,228 @@
+"""Cross-map views of a catalog: ownership, touchpoints, coverage, actions, wins.
+
+Pure functions, sorted and deterministic, so generated pages are stable.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Literal
+
+from journeysite.core.catalog import Catalog
+from journeysite.core.freshness import URGENCY, Freshness, freshness
+from journeysite.core.model import PHASES, Action, Entry, Map, Phase, Stage, Step, Win
+from journeysite.core.validate import find_step, step_index
+
+
+@dataclass(frozen=True)
+class StepRef:
+    """A step in context: which map and stage it belongs to, and its owner."""
+
+    map_id: str
+    map: Map
+    stage: Stage
+    step: Step
+    owner: str
+
+
+@dataclass(frozen=True)
+class ActionRef:
+    map_id: str
+    map: Map
+    action: Action
+    quadrant: Quadrant
+    #: The step the action improves, when it names one that exists.
+    step: StepRef | None
+
+
+@dataclass
+class Ownership:
+    """Everything one team is accountable for, across all maps."""
+
+    maps: list[str] = field(default_factory=list)
+    contributes_to: list[str] = field(default_factory=list)
+    stages: list[tuple[str, Stage]] = field(default_factory=list)
+    steps: list[StepRef] = field(default_factory=list)
+    touchpoints: list[str] = field(default_factory=list)
+    actions: list[ActionRef] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class TouchpointUse:
+    uses: tuple[StepRef, ...]
+
+    @cached_property  # shown on the touchpoint's page, the index and in maps.json
+    def mean_emotion(self) -> float | None:
+        return sum(u.step.emotion for u in self.uses) / len(self.uses) if self.uses else None
+
+
+Quadrant = Literal["quick-win", "big-bet", "fill-in", "thankless", "balanced"]
+QUADRANTS: dict[Quadrant, str] = {
+    "quick-win": "Quick wins (low effort, high impact)",
+    "big-bet": "Big bets (high effort, high impact)",
+    "balanced": "Balanced (medium effort or impact)",
+    "fill-in": "Fill-ins (low effort, low impact)",
+    "thankless": "Reconsider (high effort, low impact)",
+}
+
+
+def quadrant(action: Action) -> Quadrant:
+    table: dict[tuple[str, str], Quadrant] = {
+        ("low", "high"): "quick-win",
+        ("high", "high"): "big-bet",
+        ("low", "low"): "fill-in",
+        ("high", "low"): "thankless",
+    }
+    return table.get((action.effort, action.impact), "balanced")
+
+
+def steps(catalog: Catalog) -> list[StepRef]:
+    """Every step of every valid map, in map id then customer order."""
+    return [
+        StepRef(mid, m, stage, step, catalog.step_owner(m, stage, step))
+        for mid, m in catalog.valid_maps()
+        for stage in m.stages
+        for step in stage.steps
+    ]
+
+
+def actions(catalog: Catalog) -> list[ActionRef]:
+    out = []
+    for mid, m in catalog.valid_maps():
+        index = step_index(m) if m.actions else {}
+        for action in m.actions:
+            where = find_step(index, action.step) if action.step else None
+            ref = None
+            if where is not None:
+                stage = m.stages[where[0]]
+                step = stage.steps[where[1]]
+                ref = StepRef(mid, m, stage, step, catalog.step_owner(m, stage, step))
+            out.append(ActionRef(mid, m, action, quadrant(action), ref))
+    return out
+
+
+def map_freshness(catalog: Catalog, m: Map) -> Freshness:
+    return freshness(m, catalog.today, catalog.settings.review_every, catalog.settings.due_window)
+
+
+def ownership(catalog: Catalog, all_steps: list[StepRef], all_actions: list[ActionRef]) -> dict[str, Ownership]:
+    """Per team id (every team, even one that owns nothing yet), from
+    `steps(catalog)` and `actions(catalog)`."""
+    owned: dict[str, Ownership] = {tid: Ownership() for tid in catalog.teams}
+
+    def of(team: str) -> Ownership:
+        return owned.setdefault(team, Ownership())
+
+    for mid, m in catalog.valid_maps():
+        of(m.owner).maps.append(mid)
+        for team in m.contributors:
+            of(team).contributes_to.append(mid)
+        for stage in m.stages:
+            of(catalog.stage_owner(m, stage)).stages.append((mid, stage))
+    for ref in all_steps:
+        of(ref.owner).steps.append(ref)
+    for tid, entry in catalog.touchpoints.items():
+        if entry.data is not None:
+            of(entry.data.owner).touchpoints.append(tid)
+    for action_ref in all_actions:
+        of(action_ref.action.owner).actions.append(action_ref)
+    urgency = {mid: URGENCY.index(map_freshness(catalog, m).state) for mid, m in catalog.valid_maps()}
+    for own in owned.values():
+        own.maps.sort(key=lambda mid: (urgency[mid], mid))
+    return dict(sorted(owned.items()))
+
+
+def touchpoint_usage(catalog: Catalog, all_steps: list[StepRef]) -> dict[str, TouchpointUse]:
+    """Every touchpoint (known or merely referenced) with the steps that use
+    it, from `steps(catalog)`."""
+    uses: dict[str, list[StepRef]] = {tid: [] for tid in catalog.touchpoints}
+    for ref in all_steps:
+        for tid in dict.fromkeys(ref.step.touchpoints):
+            uses.setdefault(tid, []).append(ref)
+    return {tid: TouchpointUse(tuple(refs)) for tid, refs in sorted(uses.items())}
+
+
+@dataclass(frozen=True)
+class Coverage:
+    #: persona id -> phase -> ids of the maps for that persona and phase.
+    matrix: dict[str, dict[Phase, list[str]]]
+    #: High-value personas that have no map at all.
+    uncovered_high_value: list[str]
+
+
+def coverage(catalog: Catalog) -> Coverage:
+    matrix: dict[str, dict[Phase, list[str]]] = {pid: {p: [] for p in PHASES} for pid in sorted(catalog.personas)}
+    for mid, m in catalog.valid_maps():
+        if m.persona in matrix:
+            matrix[m.persona][m.phase].append(mid)
+    uncovered = [
+        pid for pid, row in matrix.items()
+        if not any(row.values()) and (data := catalog.personas[pid].data) is not None and data.value == "high"
+    ]
+    return Coverage(matrix, uncovered)
+
+
+def maps_by_urgency(catalog: Catalog) -> list[tuple[str, Entry[Map], Freshness]]:
+    """Valid maps, overdue and unvalidated first, then by next review date."""
+    rows = [(mid, catalog.maps[mid], map_freshness(catalog, m)) for mid, m in catalog.valid_maps()]
+    far = dt.date.max
+    return sorted(rows, key=lambda r: (URGENCY.index(r[2].state), r[2].next_review or far, r[0]))
+
+
+def wins(catalog: Catalog) -> list[tuple[str, Map, Win]]:
+    """Every success story, newest first."""
+    rows = [(mid, m, w) for mid, m in catalog.valid_maps() for w in m.wins]
+    return sorted(rows, key=lambda r: (-r[2].date.toordinal(), r[0], r[2].title))
+
+
+class Insights:
+    """Every cross-map view of one catalog, each computed once, on first use.
+
+    A page shows a slice of these views; computing them per page would make
+    a build quadratic in the number of maps.
+    """
+
+    def __init__(self, catalog: Catalog) -> None:
+        self.catalog = catalog
+
+    @cached_property
+    def steps(self) -> list[StepRef]:
+        return steps(self.catalog)
+
+    @cached_property
+    def actions(self) -> list[ActionRef]:
+        return actions(self.catalog)
+
+    @cached_property
+    def actions_by_map(self) -> dict[str, list[ActionRef]]:
+        out: dict[str, list[ActionRef]] = {}
+        for ref in self.actions:
+            out.setdefault(ref.map_id, []).append(ref)
+        return out
+
+    @cached_property
+    def ownership(self) -> dict[str, Ownership]:
+        return ownership(self.catalog, self.steps, self.actions)
+
+    @cached_property
+    def touchpoint_usage(self) -> dict[str, TouchpointUse]:
+        return touchpoint_usage(self.catalog, self.steps)
+
+    @cached_property
+    def coverage(self) -> Coverage:
+        return coverage(self.catalog)
+
+    @cached_property
+    def children(self) -> dict[str, list[Entry[Map]]]:
+        """Micro-journeys by the id of the map they zoom into."""
+        out: dict[str, list[Entry[Map]]] = {}
+        for entry in self.catalog.maps.values():
+            if entry.data is not None and entry.data.parent:
+                out.setdefault(entry.data.parent, []).append(entry)
+        return out
+
+    @cached_property
+    def freshness(self) -> dict[str, Freshness]:
+        return {mid: map_freshness(self.catalog, m) for mid, m in self.catalog.valid_maps()}

@@ -1,0 +1,268 @@
+"""Read a content folder into entries and diagnostics, parsing each file once.
+
+Nothing here knows about MkDocs. Parsing is cached by file content, so a
+rebuild under `mkdocs serve` re-parses only the files that changed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import gc
+import hashlib
+import os
+import re
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from journeysite.core.diagnostics import Diagnostic
+from journeysite.core.frontmatter import Document, Marks, parse_markdown, parse_yaml_file
+from journeysite.core.links import doc_links
+from journeysite.core.model import SLUG_PATTERN, Entry, Map, Persona, T, Team, Touchpoint, text_fields
+from journeysite.core.settings import Settings
+from journeysite.core.validate import check_map, future_dates, to_model
+
+_SLUG = re.compile(SLUG_PATTERN)
+#: Ids that would name a page the site makes itself.
+RESERVED_IDS = frozenset({"index"})
+#: Larger files are refused before parsing: no journey map is 8 MB of text.
+MAX_FILE_BYTES = 8 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """The cached result of parsing one file: entries, marks, diagnostics."""
+
+    entries: tuple[Entry[Any], ...]
+    marks: Marks
+    diagnostics: tuple[Diagnostic, ...]
+
+
+@dataclass
+class ParseCache:
+    """Parsed files keyed by kind, path and a digest of their bytes.
+
+    Entries not used by the latest load are dropped, so a long `mkdocs serve`
+    session keeps only what the current content needs.
+    """
+
+    _items: dict[tuple[str, str, bytes], Parsed] = field(default_factory=dict)
+    _used: set[tuple[str, str, bytes]] = field(default_factory=set)
+
+    def get_all(self, requests: list[Request]) -> list[Parsed]:
+        """Each request's parse, parsing only files not seen with these bytes."""
+        keys = _keys(requests)
+        for key, request in zip(keys, requests, strict=True):
+            if key not in self._items:
+                self._items[key] = _parse(request)
+        self._used.update(keys)
+        return [self._items[key] for key in keys]
+
+    def prune(self) -> None:
+        self._items = {k: v for k, v in self._items.items() if k in self._used}
+        self._used = set()
+
+
+#: A file to parse: its kind, path, bytes and parser.
+Request = tuple[str, str, bytes, Callable[[bytes, str], Parsed]]
+
+
+def _keys(requests: list[Request]) -> list[tuple[str, str, bytes]]:
+    return [(kind, path, hashlib.blake2b(raw, digest_size=20).digest()) for kind, path, raw, _ in requests]
+
+
+def _parse(request: Request) -> Parsed:
+    _, path, raw, parse = request
+    return parse(raw, path)
+
+
+@dataclass(frozen=True)
+class Loaded:
+    maps: dict[str, Entry[Map]]
+    personas: dict[str, Entry[Persona]]
+    teams: dict[str, Entry[Team]]
+    touchpoints: dict[str, Entry[Touchpoint]]
+    marks: dict[str, Marks]
+    diagnostics: list[Diagnostic]
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Parsing keeps hundreds of thousands of small containers alive, and
+    CPython's cyclic collector rescans all of them again and again as they
+    accumulate: measured, it doubles the load of 1,000 maps. Parsed data has
+    no reference cycles (recursive aliases are refused), so nothing is lost
+    by pausing it while loading."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def load(root: Path, today: dt.date, settings: Settings, cache: ParseCache | None = None) -> Loaded:
+    """Every entry of the content folder `root`, and every problem found."""
+    with collector_paused():
+        return _load(root, today, settings, cache if cache is not None else ParseCache())
+
+
+def _sources(root: Path, settings: Settings) -> list[tuple[str, str, bytes | Exception, Callable[[bytes, str], Parsed]]]:
+    """Each file of the content folder: its kind, path, bytes (or why they
+    cannot be read) and parser."""
+    kinds: list[tuple[str, str, type[Any]]] = [("map", settings.maps_dir, Map), ("persona", settings.personas_dir, Persona), ("team", settings.teams_dir, Team)]
+    files: list[tuple[str, Path, Callable[[bytes, str], Parsed]]] = [
+        (kind, file, functools.partial(_parse_page, cls)) for kind, folder, cls in kinds for file in _entry_files(root, root / folder)]
+    if (root / settings.touchpoints_file).is_file() and inside(root, root / settings.touchpoints_file):
+        files.append(("touchpoints", root / settings.touchpoints_file, _parse_touchpoints))
+    return [(kind, file.relative_to(root).as_posix(), _read(file), parse) for kind, file, parse in files]
+
+
+def _requests(sources: list[tuple[str, str, bytes | Exception, Callable[[bytes, str], Parsed]]]) -> list[Request]:
+    """The files of `sources` that could be read, to parse."""
+    return [(kind, rel, raw, parse) for kind, rel, raw, parse in sources if isinstance(raw, bytes)]
+
+
+def _load(root: Path, today: dt.date, settings: Settings, cache: ParseCache) -> Loaded:
+    diagnostics: list[Diagnostic] = []
+    marks: dict[str, Marks] = {}
+    read = _sources(root, settings)
+    parses = iter(cache.get_all(_requests(read)))
+    found: dict[str, dict[str, Entry[Any]]] = {kind: {} for kind in ("map", "persona", "team", "touchpoints")}
+    for kind, rel, raw, _ in read:
+        page = kind != "touchpoints"  # a file per entry, named by its id
+        parsed = next(parses) if isinstance(raw, bytes) else _unreadable(rel, raw, page)
+        marks[rel] = parsed.marks
+        diagnostics.extend(parsed.diagnostics)
+        for entry in parsed.entries:
+            if page and not _SLUG.fullmatch(entry.id):
+                diagnostics.append(Diagnostic(rel, 1, 1, "JS121", "", f"file name '{Path(rel).name}' is not a valid id: use lower-case letters, digits and hyphens"))
+            if page and entry.id in found[kind]:
+                diagnostics.append(Diagnostic(rel, 1, 1, "JS120", "", f"duplicate id '{entry.id}': {found[kind][entry.id].path} has the same file name"))
+                continue
+            found[kind][entry.id] = entry
+
+    diagnostics.extend(folder_problems(root))
+    maps = found["map"]
+    for entry in maps.values():
+        if entry.data is not None:
+            diagnostics.extend(future_dates(entry.data, marks[entry.path], entry.path, today))
+    cache.prune()
+    return Loaded(maps, found["persona"], found["team"], found["touchpoints"], marks, diagnostics)
+
+
+def _entry_files(root: Path, base: Path) -> list[Path]:
+    """The Markdown files of a folder of entries, but its own landing page
+    and links that lead out of the content folder `root`."""
+    files = sorted(base.rglob("*.md")) if base.is_dir() and inside(root, base) else []
+    return [file for file in files if not (file.name == "index.md" and file.parent == base) and inside(root, file)]
+
+
+def inside(root: Path, path: Path) -> bool:
+    """Whether `path` (below `root`) stays inside the folder `root` with its
+    links followed, at every step: a folder linked out of it and back in
+    counts as out."""
+    base = root.resolve()
+    try:
+        parts = path.relative_to(root).parts
+    except ValueError:
+        return path.resolve().is_relative_to(base)
+    return all((root.joinpath(*parts[:i])).resolve().is_relative_to(base) for i in range(1, len(parts) + 1))
+
+
+def unsafe_name(rel: str) -> bool:
+    """Whether a path has characters that MkDocs and the theme write into
+    HTML attributes unescaped (the edit link)."""
+    return _UNSAFE_NAME.search(rel) is not None
+
+
+_UNSAFE_NAME = re.compile(r"[\x00-\x1f\x7f\"'<>`\\]")
+
+
+def folder_problems(root: Path) -> list[Diagnostic]:
+    """Every symbolic link in the content folder that leads out of it (the
+    site neither reads nor publishes what it points at: a CI secret, a
+    system file), and every name the site cannot publish safely."""
+    found = []
+    for folder, dirs, names in os.walk(root):
+        for name in [*dirs, *names]:
+            path = Path(folder, name)
+            rel = path.relative_to(root).as_posix()
+            if path.is_symlink() and not inside(root, path):
+                found.append(Diagnostic(rel, 1, 1, "JS122", "", "symbolic link to a place outside the content folder: neither read nor published"))
+            elif unsafe_name(name):
+                found.append(Diagnostic(rel, 1, 1, "JS123", "", "the name holds a quote, '<', '>', a backtick, a backslash or a control character: rename it"))
+    return found
+
+
+def _read(file: Path) -> bytes | Exception:
+    try:
+        size = file.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise ValueError(f"file is {size / 1e6:.1f} MB; the limit is {MAX_FILE_BYTES // 2**20} MiB")
+        return file.read_bytes()
+    except (OSError, ValueError) as exc:
+        return exc
+
+
+def _unreadable(rel: str, problem: Exception, page: bool) -> Parsed:
+    """A file that cannot be read: a page is still listed, as broken."""
+    stem = Path(rel).stem
+    entries = (Entry(stem, rel, stem, None),) if page else ()
+    return Parsed(entries, Marks(), (Diagnostic(rel, 1, 1, "JS100", "", f"cannot read file: {problem}"),))
+
+
+def _parse_page(cls: type[T], raw: bytes, rel: str) -> Parsed:
+    doc: Document = parse_markdown(raw, rel)
+    ident = Path(rel).stem
+    data: T | None = None
+    problems: list[Diagnostic] = []
+    if not doc.diagnostics:  # parsed: even `null` must then be a mapping
+        data, problems = to_model(cls, doc.data, doc.marks, rel)
+    if isinstance(data, Map):
+        problems += check_map(data, doc.marks, rel)
+    title = getattr(data, "title", None) or getattr(data, "name", None) or _raw_title(doc.data) or ident
+    links = tuple((at, written, target) for at, value in text_fields(data) for written, target in doc_links(value, rel)) if data and _may_link(raw) else ()
+    entry = Entry(ident, rel, title, data, doc.body, doc.body_line, links)
+    return Parsed((entry,), doc.marks, tuple(doc.diagnostics + problems))
+
+
+def _may_link(raw: bytes) -> bool:
+    """Whether any text of a file can hold a link (`doc_links`): only if it
+    has a `](`, or an escape that YAML decodes to one. Walking every text
+    field of a map is a tenth of its parse, and most maps link nowhere."""
+    return b"](" in raw or b"\\" in raw
+
+
+def _raw_title(data: object) -> str | None:
+    """A readable title for a file whose front matter failed validation."""
+    if isinstance(data, dict):
+        for key in ("title", "name"):
+            value = data.get(key)
+            if isinstance(value, str) and value.strip():
+                return value
+    return None
+
+
+def _parse_touchpoints(raw: bytes, rel: str) -> Parsed:
+    doc = parse_yaml_file(raw, rel)
+    problems = list(doc.diagnostics)
+    entries: list[Entry[Touchpoint]] = []
+    if doc.data is not None and not isinstance(doc.data, dict):
+        problems.append(Diagnostic(rel, 1, 1, "JS107", "", "touchpoints.yml must map touchpoint ids to their details"))
+    elif doc.data:
+        for ident, value in doc.data.items():
+            line, col = doc.marks.key((ident,))
+            data, found = to_model(Touchpoint, value, doc.marks, rel, at=(ident,))
+            problems.extend(found)
+            if not _SLUG.fullmatch(ident) or ident in RESERVED_IDS:
+                # No entry, so no page: an id becomes a file name, and must not name another place.
+                why = "is reserved for the touchpoints' index page" if ident in RESERVED_IDS else "is not a valid id: use lower-case letters, digits and hyphens"
+                problems.append(Diagnostic(rel, line, col, "JS113", ident, f"'{ident}' {why}"))
+                continue
+            entries.append(Entry(ident, rel, data.name if data else _raw_title(value) or ident, data))
+    return Parsed(tuple(entries), doc.marks, tuple(problems))

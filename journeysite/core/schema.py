@@ -1,0 +1,29 @@
+"""JSON Schema of every file kind, generated from the model for editors."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel
+
+from journeysite.core.model import Map, Persona, Team, Touchpoint
+
+KINDS: dict[str, type[BaseModel]] = {"map": Map, "persona": Persona, "team": Team, "touchpoints": Touchpoint}
+DIALECT = "https://json-schema.org/draft/2020-12/schema"
+
+
+def json_schema(kind: str) -> dict[str, Any]:
+    """The schema of one kind; `touchpoints` describes the whole registry file."""
+    model = KINDS[kind]
+    schema = model.model_json_schema()
+    if kind == "touchpoints":
+        defs = schema.pop("$defs", {})
+        schema = {
+            "title": "touchpoints.yml",
+            "description": "Registry of touchpoints, keyed by id.",
+            "type": "object",
+            "propertyNames": {"pattern": "^[a-z0-9][a-z0-9-]*$"},
+            "additionalProperties": schema,
+            **({"$defs": defs} if defs else {}),
+        }
+    return {"$schema": DIALECT, "$id": f"https://journeysite.dev/schema/{kind}.json", **schema}

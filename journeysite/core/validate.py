@@ -1,0 +1,223 @@
+"""Turn front-matter data into model objects, or into precise diagnostics.
+
+pydantic does the type checking; this module translates its errors into
+messages for map authors (with the file position and "did you mean") and adds
+the checks that need the whole file: unique names, dates, local references.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import typing
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from journeysite.core.diagnostics import Diagnostic, did_you_mean
+from journeysite.core.frontmatter import InvalidDate, Marks, Path, dotted
+from journeysite.core.model import SLUG_PATTERN, Map, T
+
+#: Problems reported one by one per entry; the rest are counted. Each is
+#: located by a walk of the file, so a file of 64,000 unknown keys must not
+#: cost 64,000 walks (or print 64,000 lines).
+MAX_REPORTED = 50
+
+
+def to_model(cls: type[T], data: Any, marks: Marks, path: str, at: Path = ()) -> tuple[T | None, list[Diagnostic]]:
+    """Validate `data` (found at `at` in the file) as a `cls`."""
+    if not isinstance(data, dict):
+        line, col = marks.value(at)
+        what = "an entry" if at else "front matter"
+        return None, [Diagnostic(path, line, col, "JS107", dotted(at), f"{what} must be a mapping of keys, got {describe(data)}")]
+    try:
+        return cls.model_validate(data), []
+    except ValidationError as exc:
+        errors = exc.errors()
+        # A list whose only items are invalid is also "too short": say only why the items are.
+        holding = {tuple(e["loc"])[:i] for e in errors for i in range(len(e["loc"]))}
+        errors = [e for e in errors if not (e["type"] == "too_short" and tuple(e["loc"]) in holding)]
+        found = [_translate(cls, err, marks, path, at) for err in errors[:MAX_REPORTED]]
+        if len(errors) > MAX_REPORTED:
+            first = _translate(cls, errors[MAX_REPORTED], marks, path, at)
+            found.append(Diagnostic(path, first.line, first.col, first.code, first.field,
+                                    f"and {len(errors) - MAX_REPORTED} more problems in this entry: fix the ones above first"))
+        return None, found
+
+
+def _translate(cls: type[BaseModel], err: Any, marks: Marks, path: str, at: Path) -> Diagnostic:
+    inner: Path = tuple(err["loc"])
+    loc: Path = at + inner
+    kind, value, ctx = err["type"], err.get("input"), err.get("ctx") or {}
+    line, col = marks.value(loc)
+    code, text = "JS113", err["msg"]
+    if kind == "missing":
+        code, text = "JS111", f"required field '{loc[-1]}' is missing"
+        line, col = marks.value(loc[:-1])
+    elif kind == "extra_forbidden":
+        known = _fields_at(cls, inner[:-1])
+        code, text = "JS110", f"unknown key '{loc[-1]}'{did_you_mean(str(loc[-1]), known)}"
+        line, col = marks.key(loc)
+    elif kind == "literal_error":
+        options = [o.strip(" '") for o in ctx.get("expected", "").replace(" or ", ", ").split(",")]
+        text = f"{describe(value)} is not one of: {', '.join(options)}{did_you_mean(str(value), options)}"
+    elif kind == "string_pattern_mismatch":
+        pattern = ctx.get("pattern")
+        if pattern == SLUG_PATTERN:
+            text = f"'{value}' is not a valid id: use lower-case letters, digits and hyphens"
+        elif pattern == r"\S":
+            text = "must not be empty"
+        else:
+            text = f"'{value}' is not a web address: it must start with http://, https:// or mailto:"
+    elif kind.startswith("int_"):
+        code, text = "JS112", f"expected a whole number, got {describe(value)}"
+    elif kind == "string_type":
+        code, text = "JS112", f"expected text, got {describe(value)}"
+    elif kind in ("tuple_type", "list_type"):
+        code, text = "JS112", f"expected a list, got {describe(value)}"
+    elif kind in ("model_type", "dict_type", "model_attributes_type"):
+        code, text = "JS112", f"expected a mapping of keys, got {describe(value)}"
+    elif kind.startswith("date_") and isinstance(value, InvalidDate):
+        code, text = "JS114", f"invalid date '{value}': {value.reason}"
+    elif kind.startswith("date_"):
+        code, text = "JS114", f"expected a date like 2026-09-14, got {describe(value)}"
+    elif kind in ("greater_than_equal", "less_than_equal"):
+        bound = ctx.get("ge", ctx.get("le"))
+        text = f"must be {'at least' if kind == 'greater_than_equal' else 'at most'} {bound}, got {describe(value)}"
+    elif kind == "too_short":
+        text = "must have at least one item"
+    elif kind == "too_long":
+        text = f"has {ctx.get('actual_length')} items; at most {ctx.get('max_length')} are allowed (split the map into micro-journeys)"
+    elif kind == "string_too_long":
+        text = f"is longer than {ctx.get('max_length')} characters"
+    return Diagnostic(path, line, col, code, dotted(loc), text)
+
+
+def _fields_at(cls: type[BaseModel], loc: Path) -> list[str]:
+    """The field names of the model found at `loc` below `cls`."""
+    current: type[BaseModel] | None = cls
+    for part in loc:
+        if isinstance(part, int) or current is None:
+            continue
+        field = current.model_fields.get(part)
+        current = _model_in(field.annotation) if field else None
+    return list(current.model_fields) if current else []
+
+
+def _model_in(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in typing.get_args(annotation):
+        found = _model_in(arg)
+        if found:
+            return found
+    return None
+
+
+def describe(value: Any) -> str:
+    """How a YAML value looks to its author, for messages."""
+    if value is None:
+        return "nothing (null)"
+    if isinstance(value, bool):
+        return f"{str(value).lower()} (a yes/no value)"
+    if isinstance(value, (int, float)):
+        return f"the number {value}"
+    if isinstance(value, str):
+        shown = value if len(value) <= 60 else value[:57] + "..."
+        return f"'{shown}'"
+    if isinstance(value, dt.date):
+        return f"the date {value.isoformat()}"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return type(value).__name__
+
+
+def _reporter(marks: Marks, path: str, out: list[Diagnostic]) -> Callable[[Path, str, str], None]:
+    def report(loc: Path, code: str, message: str) -> None:
+        line, col = marks.value(loc)
+        out.append(Diagnostic(path, line, col, code, dotted(loc), message))
+
+    return report
+
+
+def future_dates(m: Map, marks: Marks, path: str, today: dt.date) -> list[Diagnostic]:
+    """Dates of a map after `today`: the one check that depends on the day
+    (the others are kept with the map's parse, see `check_map`)."""
+    out: list[Diagnostic] = []
+    report = _reporter(marks, path, out)
+    dates: list[tuple[Path, dt.date | None]] = [(("validation", "last_validated"), m.validation.last_validated if m.validation else None)]
+    dates += [(("sources", i, "date"), s.date) for i, s in enumerate(m.sources)]
+    dates += [(("wins", i, "date"), w.date) for i, w in enumerate(m.wins)]
+    for loc, day in dates:
+        if day is not None and day > today:
+            report(loc, "JS115", f"date {day.isoformat()} is in the future (today is {today.isoformat()})")
+    return out
+
+
+def check_map(m: Map, marks: Marks, path: str) -> list[Diagnostic]:
+    """Checks within one map that the schema cannot express, but for dates
+    in the future (`future_dates`)."""
+    out: list[Diagnostic] = []
+    report = _reporter(marks, path, out)
+    for loc, name in _repeats((("stages", i, "name"), s.name) for i, s in enumerate(m.stages)):
+        report(loc, "JS116", f"duplicate stage name '{name}'")
+    for i, stage in enumerate(m.stages):
+        steps = ((("stages", i, "steps", j, "name"), s.name) for j, s in enumerate(stage.steps))
+        for loc, name in _repeats(steps):
+            report(loc, "JS117", f"duplicate step name '{name}' in stage '{stage.name}'")
+    for loc, sid in _repeats((("sources", i, "id"), s.id) for i, s in enumerate(m.sources)):
+        report(loc, "JS118", f"duplicate source id '{sid}'")
+
+    if m.parent_stage is not None and m.parent is None:
+        report(("parent_stage",), "JS119", "parent_stage needs a parent map")
+
+    source_ids = [s.id for s in m.sources]
+    for i, stage in enumerate(m.stages):
+        for j, step in enumerate(stage.steps):
+            for k, ref in enumerate(step.evidence):
+                if ref not in source_ids:
+                    report(("stages", i, "steps", j, "evidence", k), "JS204",
+                           f"unknown source '{ref}': sources of this map are {_listing(source_ids)}{did_you_mean(ref, source_ids)}")
+    labels = step_labels(m)
+    index = step_index(m)
+    for i, action in enumerate(m.actions):
+        if action.step is not None and find_step(index, action.step) is None:
+            report(("actions", i, "step"), "JS207",
+                   f"no step '{action.step}' in this map; write it as 'Stage / Step'{did_you_mean(action.step, labels)}")
+    return out
+
+
+def step_labels(m: Map) -> list[str]:
+    return [f"{stage.name} / {step.name}" for stage in m.stages for step in stage.steps]
+
+
+def step_index(m: Map) -> dict[str, tuple[int, int]]:
+    """(stage index, step index) by normalised "Stage / Step" label."""
+    return {
+        _normal(f"{stage.name}/{step.name}"): (i, j)
+        for i, stage in enumerate(m.stages)
+        for j, step in enumerate(stage.steps)
+    }
+
+
+def find_step(index: dict[str, tuple[int, int]], label: str) -> tuple[int, int] | None:
+    """Where an action's "Stage / Step" points, tolerant of spacing around '/'."""
+    return index.get(_normal(label))
+
+
+def _normal(label: str) -> str:
+    return " / ".join(part.strip() for part in label.split("/"))
+
+
+def _repeats(items: Iterable[tuple[Path, str]]) -> Iterable[tuple[Path, str]]:
+    seen: set[str] = set()
+    for loc, value in items:
+        if value in seen:
+            yield loc, value
+        seen.add(value)
+
+
+def _listing(ids: list[str]) -> str:
+    return ", ".join(f"'{i}'" for i in ids) if ids else "none (add a 'sources' list)"

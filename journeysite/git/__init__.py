@@ -1,0 +1,1 @@
+"""What git knows: revisions for `journeysite diff`, last edits for the pages."""

@@ -1,0 +1,210 @@
+"""The MkDocs plugin: feeds the generator's pages to MkDocs, in memory.
+
+Per-build state is reset in `on_config`, because MkDocs keeps one plugin
+object across `mkdocs serve` rebuilds (`on_startup` is defined). Kept between
+builds, keyed by content: the parse cache and the page memo.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Iterator, MutableMapping
+from html import unescape
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment
+from markupsafe import escape
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.nav import Navigation, Section
+from mkdocs.structure.pages import Page
+
+from journeysite.core.catalog import build
+from journeysite.core.diagnostics import Severity
+from journeysite.core.loader import ParseCache, inside, unsafe_name
+from journeysite.core.project import ProjectError, build_date
+from journeysite.core.settings import NAV_ENTRIES_LIMIT, Settings, SettingsError
+from journeysite.git.history import last_edited
+from journeysite.mkdocs.config import JourneysiteConfig
+from journeysite.mkdocs.setup import require_markdown, require_site_files
+from journeysite.mkdocs.theme_cache import TemplateCaches
+from journeysite.pages.generate import GeneratedSite, assets, generate
+from journeysite.pages.mermaid_js import MermaidMissing, installed_script
+from journeysite.pages.views import PageMemo, Paths
+
+log = get_plugin_logger(__name__)
+
+
+class JourneysitePlugin(BasePlugin[JourneysiteConfig]):  # type: ignore[no-untyped-call]  # MkDocs: untyped __init_subclass__
+    def __init__(self) -> None:
+        # Kept across `mkdocs serve` rebuilds, all keyed by content:
+        self.cache = ParseCache()
+        self.memo = PageMemo()
+        self.compiled = TemplateCaches()
+        self.dirty = False
+        #: Each entry page's Markdown in the last build, and derived pages as files, for `--dirty`.
+        self.before: dict[str, str] = {}
+        self.scratch: tempfile.TemporaryDirectory[str] | None = None
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        """Defining this hook makes MkDocs keep one plugin object across
+        `mkdocs serve` rebuilds, so the parse cache and the page memo survive
+        them; under `serve` the memo keeps each map's rows too."""
+        self.dirty = dirty
+        self.memo = PageMemo(parts=command == "serve")
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        try:
+            self.settings = Settings.from_options(self.config, config.config_file_path or "mkdocs.yml")
+            self.today = build_date(self.settings.today)
+            self.assets = assets(installed_script())
+        except (SettingsError, ProjectError, MermaidMissing) as exc:
+            raise PluginError(str(exc)) from None
+        self.paths = Paths(self.settings, directory_urls=config.use_directory_urls)
+        self.site: GeneratedSite | None = None
+        self.nav_entries = True
+        for problem in [*require_markdown(config), *require_site_files(config)]:
+            log.warning(problem)
+        return config
+
+    def on_files(self, files: Files, config: MkDocsConfig) -> Files:
+        docs = Path(config.docs_dir)
+        for file in [f for f in files if _from_docs(docs, f) and not inside(docs, Path(f.abs_src_path or ""))]:
+            files.remove(file)  # a link out of the content folder (JS122): never published
+        catalog = build(docs, self.today, self.settings, self.cache)
+        for d in catalog.diagnostics:
+            (log.info if d.severity is Severity.INFO else log.warning)(d.format(_shown(config)))
+        edits = last_edited(docs, [e.path for e in catalog.maps.values()], self.today)
+        site = self.site = generate(catalog, self.paths, edits, {f.src_uri for f in files}, self.memo)
+        self.memo.keep()
+        auto = self.settings.nav_entries == "auto"
+        self.nav_entries = self.settings.nav_entries is True or (auto and len(catalog.maps) <= NAV_ENTRIES_LIMIT)
+        if auto and not self.nav_entries:
+            log.info(f"{len(catalog.maps)} maps: the navigation lists index pages only, so the build stays fast "
+                     f"(nav_entries: auto lists entries up to {NAV_ENTRIES_LIMIT} maps; set it to true to list them all)")
+        if self.dirty:
+            self._mark_changed(files, site)
+        for path in sorted(site.derived):
+            markdown = site.markdown.get(path, "")
+            if self.dirty:  # a file, whose age tells MkDocs whether to build it again
+                files.append(File.generated(config, path, abs_src_path=str(self._scratch_file(path, markdown))))
+            else:
+                files.append(File.generated(config, path, content=markdown))
+        for path, source in self.assets.items():
+            files.append(File.generated(config, path, abs_src_path=str(source)))
+        return files
+
+    def _scratch_file(self, path: str, content: str) -> Path:
+        """Under `--dirty`, MkDocs counts a page with content in memory as
+        changed on every rebuild. A derived page is a scratch file instead
+        (its path is a valid id's, so inside the scratch folder), written
+        only when its content changes, so its age tells MkDocs whether to
+        build it again."""
+        if self.scratch is None:
+            self.scratch = tempfile.TemporaryDirectory(prefix="journeysite-")
+        file = Path(self.scratch.name, path)
+        data = content.encode("utf-8")
+        if not file.is_file() or file.read_bytes() != data:
+            file.parent.mkdir(parents=True, exist_ok=True)
+            file.write_bytes(data)
+        return file
+
+    def _mark_changed(self, files: Files, site: GeneratedSite) -> None:
+        """Under `--dirty`, MkDocs builds again only the files it sees
+        modified; a team page changes when a map it owns does. So an entry
+        page whose Markdown differs from the last build gets it as its
+        content, which MkDocs counts as modified; its source path stays, for
+        other plugins (git dates)."""
+        for file in files.documentation_pages():
+            markdown = site.markdown.get(file.src_uri)
+            if file.src_uri in site.titles and markdown is not None and markdown != self.before.get(file.src_uri):
+                source = file.abs_src_path
+                file.content_string = markdown
+                file.abs_src_path = source
+        self.before = {path: site.markdown[path] for path in site.titles}
+
+    def on_env(self, env: Environment, config: MkDocsConfig, files: Files) -> Environment:
+        """Material's templates are compiled once per `mkdocs serve`."""
+        return self.compiled.attach(env)
+
+    def on_nav(self, nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
+        if not self.nav_entries and self.site is not None:
+            nav.items = _without(nav.items, self.site.entries)
+        for section in _sections(nav.items):  # named after folders: text, written raw by the theme
+            section.title = escape(section.title)
+        return nav
+
+    def on_page_read_source(self, page: Page, config: MkDocsConfig) -> str | None:
+        """An entry page's source is the Markdown made from its front matter
+        (MkDocs would parse every file's YAML a second time, and could not
+        decode a file that is not UTF-8). The blank first line tells MkDocs
+        there is no metadata."""
+        if self.site is None or page.file.src_uri not in self.site.titles:
+            return None
+        return "\n" + self.site.markdown[page.file.src_uri]
+
+    def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+        src, site = page.file.src_uri, self.site
+        if site is not None and src in site.titles:
+            page.meta["title"] = site.titles[src]
+            if src in site.tags:  # for Material's tags plugin
+                page.meta["tags"] = site.tags[src]
+        if (site is not None and src in site.derived) or unsafe_name(src):  # MkDocs writes the edit link unescaped (JS123)
+            page.edit_url = None
+        if site is not None and src in site.derived and "\n## " not in markdown:  # one table: give it the room of the table of contents
+            page.meta.setdefault("hide", ["toc"])
+        _escape_meta(page.meta)
+        return markdown
+
+    @event_priority(-100)
+    def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+        if "title" not in page.meta:
+            # From the first heading's HTML (entities as written) or the file
+            # name: the theme writes it raw, so it becomes escaped text.
+            page.meta["title"] = escape(unescape(page.title or ""))
+        return html
+
+
+def _shown(config: MkDocsConfig) -> str:
+    """The content folder as written relative to mkdocs.yml, for messages."""
+    base = Path(config.config_file_path or ".").parent.resolve()
+    docs = Path(config.docs_dir).resolve()
+    return docs.relative_to(base).as_posix() if docs.is_relative_to(base) else str(docs)
+
+
+def _from_docs(docs: Path, file: File) -> bool:
+    """Whether MkDocs found `file` in the content folder (not in the theme)."""
+    return file.abs_src_path is not None and Path(file.abs_src_path).is_relative_to(docs)
+
+
+def _without(items: list[Any], sources: frozenset[str]) -> list[Any]:
+    """Navigation items minus the pages made from `sources`, recursively."""
+    kept = []
+    for item in items:
+        if isinstance(item, Page) and item.file.src_uri in sources:
+            continue
+        if isinstance(item, Section):
+            item.children = _without(item.children, sources)
+        kept.append(item)
+    return kept
+
+
+def _sections(items: list[Any]) -> Iterator[Section]:
+    for item in items:
+        if isinstance(item, Section):
+            yield item
+            yield from _sections(item.children)
+
+
+def _escape_meta(meta: MutableMapping[str, Any]) -> None:
+    """Material writes `page.meta` title, description and tags (on the page,
+    the tags index and in search results) unescaped."""
+    for key in ("title", "description"):
+        value = meta.get(key)
+        if isinstance(value, str):
+            meta[key] = escape(value)
+    if isinstance(meta.get("tags"), list):
+        meta["tags"] = [escape(tag) if isinstance(tag, str) else tag for tag in meta["tags"]]

@@ -1,0 +1,494 @@
+"""The pages of the site, as Markdown: pure functions of a catalog.
+
+The plugin decides where pages go in MkDocs; this module decides what they
+say. Paths are relative to the docs folder and links between pages are
+relative `.md` links, so the site engine can validate and rewrite them.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import cache, partial
+from typing import Any, TypeVar, cast
+
+from markupsafe import Markup
+
+from journeysite.core import indexes
+from journeysite.core.catalog import Catalog
+from journeysite.core.indexes import QUADRANTS, Insights, StepRef
+from journeysite.core.metrics import evidence_coverage, lowest_moments, percent, stage_emotions
+from journeysite.core.model import PHASES, STATUSES, Entry, Map
+from journeysite.core.settings import Settings
+from journeysite.git.history import Edit
+from journeysite.pages.mermaid import journey
+from journeysite.pages.render import environment, html_link, link, render, text
+
+V = TypeVar("V")
+EMOTIONS = {1: "very negative", 2: "negative", 3: "neutral", 4: "positive", 5: "very positive"}
+FRESHNESS = {
+    "fresh": ("\u2714", "Fresh"),
+    "due": ("\u23f0", "Review due"),
+    "overdue": ("\u26a0", "Review overdue"),
+    "unvalidated": ("?", "Never validated"),
+}
+
+EDIT_SOURCES = {
+    "git": "Date of the last commit that changed the file. An edit is not a validation.",
+    "working copy": "Changed since the last commit: the file's modification date. An edit is not a validation.",
+    "file": "No git history here: the file's modification date. An edit is not a validation.",
+}
+
+
+@dataclass(frozen=True)
+class Paths:
+    """Where the generated pages live, relative to the docs folder."""
+
+    settings: Settings = field(default_factory=Settings)
+    #: How the site engine turns `maps/x.md` into a URL (`maps/x/` or `maps/x.html`).
+    directory_urls: bool = True
+
+    @property
+    def maps_index(self) -> str:
+        return f"{self.settings.maps_dir}/index.md"
+
+    @property
+    def personas_index(self) -> str:
+        return f"{self.settings.personas_dir}/index.md"
+
+    @property
+    def teams_index(self) -> str:
+        return f"{self.settings.teams_dir}/index.md"
+
+    touchpoints_index = "touchpoints/index.md"
+    coverage = "insights/coverage.md"
+    freshness = "insights/freshness.md"
+    actions = "insights/actions.md"
+    evidence = "insights/evidence.md"
+    wins = "insights/wins.md"
+    tags = "tags.md"
+    data = "maps.json"
+
+    def touchpoint(self, tid: str) -> str:
+        return f"touchpoints/{tid}.md"
+
+
+class Refs:
+    """References from one page to the knowledge base's entries: links, or
+    plain text when the target does not exist (its error is reported elsewhere).
+
+    Markdown links by default, so the site engine validates them; HTML links
+    (`html=True`) inside the large tables that templates write as raw HTML,
+    which Markdown would spend most of a build parsing cell by cell.
+    """
+
+    def __init__(self, catalog: Catalog, paths: Paths, page: str, html: bool = False) -> None:
+        self.catalog, self.paths, self.page, self.html = catalog, paths, page, html
+        #: The links made so far: a page links to the same team or map dozens of times.
+        self._made: dict[tuple[str, object, str], Markup] = {}
+
+    def to(self, target: str, label: object, anchor: str = "") -> Markup:
+        made = self._made.get((target, label, anchor))
+        if made is None:
+            made = self._made[target, label, anchor] = (
+                html_link(self.page, target, label, self.paths.directory_urls, anchor) if self.html
+                else link(self.page, target, label, anchor))
+        return made
+
+    def _entry(self, entries: dict[str, Entry[Any]], ident: str) -> Markup:
+        entry = entries.get(ident)
+        return self.to(entry.path, entry.title) if entry else text(ident)
+
+    def team(self, ident: str) -> Markup:
+        return self._entry(self.catalog.teams, ident)
+
+    def persona(self, ident: str) -> Markup:
+        return self._entry(self.catalog.personas, ident)
+
+    def map(self, ident: str, anchor: str = "") -> Markup:
+        entry = self.catalog.maps.get(ident)
+        return self.to(entry.path, entry.title, anchor) if entry else text(ident)
+
+    def map_stage(self, ident: str, stage: str, anchor: str) -> Markup:
+        entry = self.catalog.maps[ident]
+        return self.to(entry.path, stage, anchor)
+
+    def contact(self, team: str) -> Markup:
+        entry = self.catalog.teams.get(team)
+        return text(entry.data.contact if entry and entry.data else None)
+
+    def touchpoint(self, ident: str) -> Markup:
+        entry = self.catalog.touchpoints.get(ident)
+        return self.to(self.paths.touchpoint(ident), entry.title) if entry else text(ident)
+
+
+class PageMemo:
+    """Each page of the last build with the inputs it was rendered from.
+
+    Under `mkdocs serve` one memo lives across rebuilds, so an edit renders
+    again only the pages that show what changed. Inputs are compared by
+    value; an unchanged file's entries are the very same objects (through
+    the parse cache), so most comparisons end at identity.
+
+    With `parts`, it also keeps each page's parts (see `Parts`): a page that
+    lists a thousand maps is then assembled from 999 remembered rows. A
+    one-off build leaves them out, as they would only cost memory.
+    """
+
+    def __init__(self, parts: bool = False) -> None:
+        self.parts = parts
+        self._pages: dict[str, tuple[Any, Any]] = {}
+        #: Each page's parts by name, and the names its latest render used.
+        self._parts: dict[str, dict[str, tuple[Any, Any]]] = {}
+        self._used_parts: dict[str, set[str]] = {}
+        self._used: set[str] = set()
+        self._shared: Any = None
+
+    def value(self, key: str, inputs: Any, compute: Callable[[], V]) -> V:
+        """The page at `key`, computed again only if its inputs changed."""
+        self._used.add(key)
+        last = self._pages.get(key)
+        if last is not None and last[0] == inputs:
+            return cast(V, last[1])
+        self._used_parts[key] = set()
+        value = compute()
+        self._pages[key] = (inputs, value)
+        return value
+
+    def part(self, page: str, name: str, inputs: Any, compute: Callable[[], V]) -> V:
+        """A part of a page being computed, reused as `value` does (if the
+        memo keeps parts)."""
+        if not self.parts:
+            return compute()
+        parts = self._parts.setdefault(page, {})
+        self._used_parts.setdefault(page, set()).add(name)
+        last = parts.get(name)
+        if last is not None and last[0] == inputs:
+            return cast(V, last[1])
+        value = compute()
+        parts[name] = (inputs, value)
+        return value
+
+    def shared(self, value: Any) -> Any:
+        """`value`, or the equal value of the last build: inputs holding it
+        then compare by identity, which matters for thousands of parts."""
+        if value != self._shared:
+            self._shared = value
+        return self._shared
+
+    def __contains__(self, key: str) -> bool:
+        page, _, name = key.partition("#")
+        return name in self._parts.get(page, {}) if name else page in self._pages
+
+    def keep(self) -> None:
+        """Forget what the latest build did not use: deleted pages, and the
+        parts a page computed again no longer has. The parts of a page that
+        was reused were not asked for, and are kept with it."""
+        self._pages = {key: v for key, v in self._pages.items() if key in self._used}
+        self._parts = {page: parts for page, parts in self._parts.items() if page in self._used}
+        for page, used in self._used_parts.items():
+            if page in self._parts and len(used) < len(self._parts[page]):
+                self._parts[page] = {name: v for name, v in self._parts[page].items() if name in used}
+        self._used, self._used_parts = set(), {}
+
+
+@dataclass(frozen=True)
+class Parts:
+    """The rows of a page, one part for each map, for a memo that keeps parts.
+
+    A template writes `per_map(items, macro)`: the items (map ids, references
+    to a map's steps or actions, or tuples led by a map id) go to `macro` in
+    runs of one map, and each run's rows are rendered again only when that
+    map (its entry and last edit), the shared inputs or the run itself
+    changed. The n-th run of one map and macro on a page is the page's part
+    `macro:map_id:n`. A build whose memo keeps no parts calls `macro` once
+    with all the items, so a macro must write each item's rows as it would
+    alone.
+    """
+
+    memo: PageMemo | None = None
+    shared: tuple[Any, ...] = ()
+    maps: Mapping[str, Entry[Map]] = field(default_factory=dict)
+    edits: Mapping[str, Edit] = field(default_factory=dict)
+
+    def of(self, page: str) -> Callable[[Iterable[Any], Any], Markup]:
+        memo = self.memo
+        seen: dict[tuple[str, str], int] = {}
+
+        def part(memo: PageMemo, mid: str, run: list[Any], macro: Any) -> Markup:
+            n = seen[macro.name, mid] = seen.get((macro.name, mid), -1) + 1
+            entry = self.maps.get(mid)
+            inputs = (self.shared, entry, self.edits.get(entry.path) if entry else None, run)
+            return memo.part(page, f"{macro.name}:{mid}:{n}", inputs, lambda: Markup(macro(run)))
+
+        def per_map(items: Iterable[Any], macro: Any) -> Markup:
+            if memo is None or not memo.parts:  # nothing to keep: one call for all rows
+                return Markup(macro(list(items)))
+            return Markup("".join([part(memo, mid, list(run), macro) for mid, run in itertools.groupby(items, key=_map_id)]))
+
+        return per_map
+
+
+def _map_id(item: Any) -> str:
+    return str(item if isinstance(item, str) else item[0] if isinstance(item, tuple) else item.map_id)
+
+
+def _shared(catalog: Catalog, paths: Paths) -> tuple[Any, ...]:
+    """What almost every page shows: team and persona names, team contacts,
+    touchpoints, and the date and policy that freshness is judged by."""
+    return (catalog.today, catalog.settings, paths, tuple(catalog.teams.values()), tuple(catalog.personas.values()),
+            tuple(catalog.touchpoints.values()))
+
+
+def _everything(shared: tuple[Any, ...], catalog: Catalog) -> tuple[Any, ...]:
+    """The inputs of the pages that list every map (indexes, dashboards)."""
+    return (shared, tuple(catalog.maps.values()), catalog.diagnostics)
+
+
+@cache
+def emotion_badges() -> dict[int, Markup]:
+    """The badge of each emotion score (its macro's), made once: large pages
+    show tens of thousands of them."""
+    macros = environment().get_template("_badges.md").make_module({"emotions": EMOTIONS})
+    return {score: Markup(getattr(macros, "emotion")(score)) for score in EMOTIONS}  # noqa: B009 (a template macro, unknown to mypy)
+
+
+def _page(template: str, catalog: Catalog, paths: Paths, path: str, parts: Parts = Parts(), **context: Any) -> str:
+    return render(
+        template, path, catalog=catalog, paths=paths, refs=Refs(catalog, paths, path), hrefs=Refs(catalog, paths, path, html=True),
+        per_map=parts.of(path),
+        emotion_badge=emotion_badges(), freshness_badges=FRESHNESS, edit_sources=EDIT_SOURCES, phases=PHASES, **context,
+    )
+
+
+def map_page(insights: Insights, entry: Entry[Map], paths: Paths = Paths(), edit: Edit | None = None) -> str:
+    """A map page: header, badges, diagram, grid, ownership, evidence, plan."""
+    catalog = insights.catalog
+    m = entry.data
+    context: dict[str, Any] = {"entry": entry, "m": m, "problems": catalog.problems(entry.path), "edit": edit}
+    if m is not None:
+        cited: dict[str, list[str]] = {s.id: [] for s in m.sources}
+        for stage in m.stages:
+            for step in stage.steps:
+                for ref in step.evidence:
+                    cited.setdefault(ref, []).append(f"{stage.name} / {step.name}")
+        team_names = {tid: e.title for tid, e in catalog.teams.items()}
+        parent = catalog.maps.get(m.parent) if m.parent else None
+        context.update(
+            freshness=insights.freshness[entry.id],
+            coverage=percent(evidence_coverage(m)),
+            stage_emotions=stage_emotions(m),
+            lowest=lowest_moments(m),
+            diagram=Markup(journey(m, lambda stage, step: team_names.get(o := catalog.step_owner(m, stage, step), o))),
+            cited=cited,
+            actions=insights.actions_by_map.get(entry.id, []),
+            parent=parent,
+            parent_stage_anchor=next((f"stage-{i + 1}" for i, s in enumerate(parent.data.stages) if s.name == m.parent_stage), None)
+            if parent is not None and parent.data is not None else None,
+            touchpoints=list(dict.fromkeys(t for s in m.stages for st in s.steps for t in st.touchpoints if t in catalog.touchpoints)),
+            children=insights.children.get(entry.id, []),
+            stage_anchor={stage.name: f"stage-{i + 1}" for i, stage in enumerate(m.stages)},
+        )
+    return _page("map.md", catalog, paths, entry.path, **context)
+
+
+def persona_page(insights: Insights, entry: Entry[Any], paths: Paths = Paths()) -> str:
+    catalog = insights.catalog
+    row = insights.coverage.matrix.get(entry.id, {})
+    return _page("persona.md", catalog, paths, entry.path, entry=entry, p=entry.data,
+                 problems=catalog.problems(entry.path), by_phase=row)
+
+
+def team_page(insights: Insights, entry: Entry[Any], paths: Paths = Paths(), parts: Parts = Parts()) -> str:
+    catalog = insights.catalog
+    owned = insights.ownership.get(entry.id, indexes.Ownership())
+    return _page("team.md", catalog, paths, entry.path, parts, entry=entry, t=entry.data,
+                 problems=catalog.problems(entry.path), owned=owned, freshness=insights.freshness)
+
+
+@dataclass(frozen=True)
+class Job:
+    """A page to render: where it goes, what it shows (the inputs a memo
+    compares) and how to render it. An entry page (a file of the author's)
+    carries its entry's title; a page the site derives has none.
+
+    Inputs are computed only when a memo asks: a one-off build compares
+    none, so it needs neither them nor the views they come from."""
+
+    path: str
+    inputs: Callable[[], Any]
+    render: Callable[[], str]
+    title: str | None = None
+
+
+def rendered(jobs: Iterable[Job], memo: PageMemo | None = None) -> dict[str, str]:
+    """The Markdown of each job's page, by path; with a `memo`, a page is
+    rendered only when its inputs changed."""
+    memo = memo if memo is not None else PageMemo()
+    return {j.path: memo.value(j.path, j.inputs(), j.render) for j in jobs}
+
+
+def entry_jobs(
+    insights: Insights, paths: Paths = Paths(), edits: Mapping[str, Edit] = {}, memo: PageMemo | None = None,
+) -> list[Job]:
+    """Every map, persona and team page.
+
+    Their inputs: a map page shows its own entry, its parent and
+    micro-journeys (and, like every page, the shared names of teams,
+    personas and touchpoints); a persona page the maps of that persona; a
+    team page the maps that involve the team. `memo` keeps the rows of team
+    pages, if it keeps parts.
+    """
+    catalog = insights.catalog
+    memo = memo if memo is not None else PageMemo()
+    shared = memo.shared(_shared(catalog, paths))
+    parts = Parts(memo, shared, catalog.maps, edits)
+
+    def map_inputs(e: Entry[Map]) -> Any:
+        m = e.data
+        related = (catalog.maps.get(m.parent or ""), tuple(insights.children.get(e.id, ()))) if m else ()
+        return (shared, e, edits.get(e.path), catalog.problems(e.path), related)
+
+    def persona_inputs(e: Entry[Any]) -> Any:
+        row = insights.coverage.matrix.get(e.id, {})
+        return (shared, e, catalog.problems(e.path), [(phase, [catalog.maps[mid] for mid in mids]) for phase, mids in row.items()])
+
+    def team_inputs(e: Entry[Any]) -> Any:
+        owned = insights.ownership.get(e.id, indexes.Ownership())
+        involved = {*owned.maps, *owned.contributes_to, *(mid for mid, _ in owned.stages),
+                    *(ref.map_id for ref in owned.steps), *(ref.map_id for ref in owned.actions)}
+        return (shared, e, catalog.problems(e.path), [entry for mid, entry in catalog.maps.items() if mid in involved])
+
+    return [
+        *(Job(e.path, partial(map_inputs, e), partial(map_page, insights, e, paths, edits.get(e.path)), e.title) for e in catalog.maps.values()),
+        *(Job(e.path, partial(persona_inputs, e), partial(persona_page, insights, e, paths), e.title) for e in catalog.personas.values()),
+        *(Job(e.path, partial(team_inputs, e), partial(team_page, insights, e, paths, parts), e.title) for e in catalog.teams.values()),
+    ]
+
+
+def generated_jobs(
+    insights: Insights, paths: Paths = Paths(), skip: Iterable[str] = (), edits: Mapping[str, Edit] = {},
+    memo: PageMemo | None = None,
+) -> list[Job]:
+    """Every page the site derives, and `maps.json`, except those whose path
+    is in `skip` (an author's own page of that name wins). Their inputs, as
+    in `entry_jobs`: a touchpoint page shows the maps that use it, the other
+    pages every map."""
+    catalog = insights.catalog
+    memo = memo if memo is not None else PageMemo()
+    shared = memo.shared(_shared(catalog, paths))
+    parts = Parts(memo, shared, catalog.maps, edits)
+
+    def everything() -> tuple[Any, ...]:
+        return _everything(shared, catalog)
+
+    def board() -> dict[str, Any]:
+        actions = insights.actions
+        return {"board": {q: sorted((a for a in actions if a.quadrant == q), key=lambda a: STATUSES.index(a.action.status)) for q in QUADRANTS},
+                "status_counts": Counter(a.action.status for a in actions), "quadrants": QUADRANTS, "statuses": STATUSES}
+
+    #: A step's row on the pages of its touchpoints, rendered once for all:
+    #: they are siblings (`Paths.touchpoint`), so their links are the same.
+    rows: dict[int, Markup] = {}
+
+    def step_row(use: StepRef, macro: Callable[[StepRef], Markup]) -> Markup:
+        row = rows.get(id(use))  # the step refs live as long as `insights`
+        if row is None:
+            row = rows[id(use)] = macro(use)
+        return row
+
+    def touchpoint(tid: str) -> tuple[Any, dict[str, Any]]:
+        use = insights.touchpoint_usage[tid]
+        users = [catalog.maps[mid] for mid in dict.fromkeys(u.map_id for u in use.uses)]
+        return (shared, tid, users), {"tid": tid, "tp": catalog.touchpoints[tid], "use": use, "step_row": step_row}
+
+    #: (path, template, its inputs and context): computed once, when first asked for.
+    specs: list[tuple[str, str, Callable[[], tuple[Any, dict[str, Any]]]]] = [
+        (paths.maps_index, "maps_index.md", lambda: (everything(), {
+            "rows": [(mid, e, insights.freshness.get(mid)) for mid, e in sorted(catalog.maps.items())],
+            "coverage_of": lambda m: percent(evidence_coverage(m))})),
+        (paths.personas_index, "personas_index.md", lambda: (everything(), {"coverage": insights.coverage})),
+        (paths.teams_index, "teams_index.md", lambda: (everything(), {"owned": insights.ownership})),
+        (paths.touchpoints_index, "touchpoints_index.md", lambda: (everything(), {
+            "usage": insights.touchpoint_usage, "problems": catalog.problems(paths.settings.touchpoints_file)})),
+        (paths.coverage, "coverage.md", lambda: (everything(), {"coverage": insights.coverage})),
+        (paths.freshness, "freshness.md", lambda: ((everything(), dict(edits)), {
+            "rows": indexes.maps_by_urgency(catalog), "broken": [e for e in catalog.maps.values() if e.data is None], "edits": edits})),
+        (paths.actions, "actions.md", lambda: (everything(), board())),
+        (paths.evidence, "evidence.md", lambda: (everything(), {
+            "rows": [(mid, m, percent(evidence_coverage(m))) for mid, m in catalog.valid_maps()]})),
+        (paths.wins, "wins.md", lambda: (everything(), {"wins": indexes.wins(catalog)})),
+        (paths.tags, "tags.md", lambda: (everything(), {})),
+        *((paths.touchpoint(tid), "touchpoint.md", partial(touchpoint, tid)) for tid in sorted(catalog.touchpoints)),
+    ]
+
+    def page(template: str, path: str, spec: Callable[[], tuple[Any, dict[str, Any]]], parts: Parts = parts) -> str:
+        return _page(template, catalog, paths, path, parts, **spec()[1])
+
+    jobs: list[Job] = []
+    for path, template, spec in specs:
+        if path not in skip:
+            once = cache(spec)  # inputs and context from one call
+            jobs.append(Job(path, partial(_inputs, once), partial(page, template, path, once)))
+    if paths.data not in skip:
+        jobs.append(Job(paths.data, everything, lambda: catalog_json(insights, memo)))
+    return jobs
+
+
+def _inputs(spec: Callable[[], tuple[Any, dict[str, Any]]]) -> Any:
+    return spec()[0]
+
+
+def catalog_json(insights: Insights, memo: PageMemo | None = None) -> str:
+    """The whole model, with derived figures, for other tools: one line of
+    JSON (an indented dump of 1,000 maps took longer than the rest of it)."""
+    catalog = insights.catalog
+    memo = memo if memo is not None else PageMemo()
+
+    def entries(items: dict[str, Entry[Any]]) -> dict[str, Any]:
+        return {i: e.data.model_dump(mode="json") if e.data else None for i, e in sorted(items.items())}
+
+    def _encode_map(mid: str, entry: Entry[Map]) -> str:
+        return _encode(map_json(mid, entry))
+
+    def map_json(mid: str, entry: Entry[Map]) -> dict[str, Any] | None:
+        m = entry.data
+        if m is None:
+            return None
+        f = insights.freshness[mid]
+        derived = {
+            "freshness": f.state,
+            "next_review": f.next_review.isoformat() if f.next_review else None,
+            "evidence_coverage": round(evidence_coverage(m), 4),
+            "stage_emotion": {s.name: round(mean, 3) for s, mean in stage_emotions(m)},
+        }
+        return {**m.model_dump(mode="json"), "derived": derived}
+
+    maps = (
+        (mid, memo.part(Paths.data, mid, (entry, catalog.today, catalog.settings), partial(_encode_map, mid, entry)))
+        for mid, entry in catalog.maps.items()
+    )
+    usage = insights.touchpoint_usage
+    data = {
+        "build_date": catalog.today.isoformat(),
+        "personas": entries(catalog.personas),
+        "teams": entries(catalog.teams),
+        "touchpoints": entries(catalog.touchpoints),
+        "touchpoint_mean_emotion": {t: u.mean_emotion for t, u in usage.items()},
+        "errors": [d.format() for d in catalog.errors],
+    }
+    return _object([("maps", _object(maps)), *((key, _encode(value)) for key, value in data.items())]) + "\n"
+
+
+def _encode(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+def _object(members: Iterable[tuple[str, str]]) -> str:
+    """A JSON object, keys sorted, from members already encoded: each map
+    is encoded once and kept in the memo (encoding them all again was most
+    of writing `maps.json` after an edit)."""
+    return "{" + ", ".join(f"{_encode(key)}: {value}" for key, value in sorted(members)) + "}"
