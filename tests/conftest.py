@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -109,3 +110,27 @@ def project(tmp_path: Path) -> SiteProject:
 def example_site(tmp_path_factory: pytest.TempPathFactory) -> Site:
     """The example built once (strict) for the tests that only read it."""
     return copy_project(tmp_path_factory.mktemp("example")).build(strict=True)
+
+
+def generated(project: SiteProject, engine: str) -> Site:
+    """The project's site through `journeysite generate` and `engine`, without the plugin."""
+    import subprocess
+    import sys
+
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    done = subprocess.run([sys.executable, "-m", "journeysite.cli", "generate", "--for", engine, "--out", "build/docs", "--config", "build/mkdocs.yml"],
+                          cwd=project.root, capture_output=True, text=True, env=env)
+    assert done.returncode == 0, done.stdout + done.stderr
+    command = [sys.executable, "-m", engine, "build", "--strict", "-f", "build/mkdocs.yml"]
+    if engine == "zensical":
+        command = [str(Path(sys.executable).with_name("zensical")), "build", "--strict", "-f", "build/mkdocs.yml"]
+    built = subprocess.run(command, cwd=project.root, capture_output=True, text=True, env=env)
+    assert built.returncode == 0, built.stdout + built.stderr
+    assert "Warning" not in built.stdout + built.stderr, built.stdout + built.stderr
+    return Site(project.root / "build" / "site")
+
+
+@pytest.fixture(scope="session")
+def zensical_site(tmp_path_factory: pytest.TempPathFactory) -> Site:
+    """The example through `journeysite generate` and Zensical, built once."""
+    return generated(copy_project(tmp_path_factory.mktemp("zensical")), "zensical")

@@ -33,13 +33,28 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-@pytest.fixture(scope="module")
-def server(example_site: Site) -> Iterator[str]:
-    handler = functools.partial(_Quiet, directory=str(example_site.root))
+def serve(site: Site) -> Iterator[str]:
+    handler = functools.partial(_Quiet, directory=str(site.root))
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{httpd.server_address[1]}/"
     httpd.shutdown()
+
+
+@pytest.fixture(scope="module")
+def server(example_site: Site) -> Iterator[str]:
+    yield from serve(example_site)
+
+
+@pytest.fixture(scope="module", params=["plugin", "zensical"])
+def any_site(request: pytest.FixtureRequest) -> Site:
+    """The example built by MkDocs with the plugin, and by Zensical from `journeysite generate`."""
+    return request.getfixturevalue("example_site" if request.param == "plugin" else "zensical_site")  # type: ignore[no-any-return]
+
+
+@pytest.fixture(scope="module")
+def any_server(any_site: Site) -> Iterator[str]:
+    yield from serve(any_site)
 
 
 @pytest.fixture(scope="module")
@@ -67,15 +82,15 @@ def new_tab(browser, dark: bool = False, requests: list[str] | None = None):  # 
 JOURNEY_SVG = "document.querySelector('.mermaid')?.shadowRoot?.querySelector('svg[aria-roledescription=journey]')"
 
 
-def test_every_map_renders_its_journey_diagram(browser, server: str, example_site: Site) -> None:  # type: ignore[no-untyped-def]
-    pages = sorted(p.parent.relative_to(example_site.root).as_posix() + "/" for p in (example_site.root / "maps").glob("*/index.html"))
+def test_every_map_renders_its_journey_diagram(browser, any_server: str, any_site: Site) -> None:  # type: ignore[no-untyped-def]
+    pages = sorted(p.parent.relative_to(any_site.root).as_posix() + "/" for p in (any_site.root / "maps").glob("*/index.html"))
     assert len(pages) == 7
     tab = new_tab(browser)
     for path in pages:
-        tab.goto(server + path)
+        tab.goto(any_server + path)
         tab.wait_for_function(JOURNEY_SVG)
         drawn = tab.evaluate(f"{JOURNEY_SVG}.textContent")
-        grid = example_site.article(path).select("table thead th strong")
+        grid = any_site.article(path).select("table thead th strong")
         names = [th.get_text() for th in grid]
         assert len(names) >= 3
         for name in names:
@@ -83,16 +98,16 @@ def test_every_map_renders_its_journey_diagram(browser, server: str, example_sit
     tab.close()
 
 
-def test_no_request_leaves_the_host(browser, server: str, example_site: Site) -> None:  # type: ignore[no-untyped-def]
-    pages = sorted(p.relative_to(example_site.root).as_posix() for p in example_site.root.rglob("index.html"))
+def test_no_request_leaves_the_host(browser, any_server: str, any_site: Site) -> None:  # type: ignore[no-untyped-def]
+    pages = sorted(p.relative_to(any_site.root).as_posix() for p in any_site.root.rglob("index.html"))
     assert len(pages) > 40
     requests: list[str] = []
     tab = new_tab(browser, requests=requests)
     for path in pages:
-        tab.goto(server + path, wait_until="load")
+        tab.goto(any_server + path, wait_until="load")
         if tab.query_selector(".mermaid"):
             tab.wait_for_function(JOURNEY_SVG)
-        outside = [u for u in requests if not u.startswith(server) and not u.startswith("data:")]
+        outside = [u for u in requests if not u.startswith(any_server) and not u.startswith("data:")]
         assert outside == [], f"{path} requested {outside}"
     assert len(requests) > len(pages)  # the listener did see the site's own requests
     tab.close()

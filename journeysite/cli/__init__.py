@@ -12,6 +12,7 @@ import tempfile
 from pathlib import Path
 
 from journeysite import __version__
+from journeysite.cli.generate import ENGINES, write_config, write_site
 from journeysite.cli.scaffold import KINDS, OPTIONAL, Required, ScaffoldError, optional_problems, problem, skeleton, target
 from journeysite.core.catalog import Catalog
 from journeysite.core.changes import diff
@@ -54,6 +55,14 @@ def main(argv: list[str] | None = None) -> int:
     compare.add_argument("--project", type=Path, default=Path("mkdocs.yml"), help="a mkdocs.yml or content folder (default: ./mkdocs.yml)")
     compare.add_argument("--today", type=dt.date.fromisoformat, help="judge freshness on this date (YYYY-MM-DD)")
 
+    gen = commands.add_parser("generate", help="write every page and asset as a docs folder that Zensical, MkDocs or ProperDocs build without the plugin")
+    gen.add_argument("path", nargs="?", default="mkdocs.yml", help="a mkdocs.yml or content folder (default: ./mkdocs.yml)")
+    gen.add_argument("--out", type=Path, required=True, help="the folder to write (new, empty, or written by generate before)")
+    gen.add_argument("--config", type=Path, help="also write this mkdocs.yml: the project's, for the folder, without the plugin")
+    gen.add_argument("--for", dest="engine", choices=sorted(ENGINES), default="zensical",
+                     help="the engine that builds the folder (default: zensical); links in HTML are written as it reads them")
+    gen.add_argument("--today", type=dt.date.fromisoformat, help="compute freshness for this date (YYYY-MM-DD)")
+
     new = commands.add_parser("new", help="write a commented skeleton for a new map, persona or team")
     new.add_argument("kind", choices=sorted(KINDS))
     new.add_argument("id", help="the new id, which is also the file name: lower-case letters, digits, hyphens")
@@ -63,7 +72,7 @@ def main(argv: list[str] | None = None) -> int:
 
     args = parser.parse_args(argv)
     try:
-        return {"check": _check, "schema": _schema, "mermaid": _mermaid, "diff": _diff, "new": _new}[args.command](args)
+        return {"check": _check, "schema": _schema, "mermaid": _mermaid, "diff": _diff, "new": _new, "generate": _generate}[args.command](args)
     except (ProjectError, MermaidMissing, ScaffoldError) as exc:
         print(f"journeysite: {exc}", file=sys.stderr)
         return 2
@@ -93,6 +102,23 @@ def _check(args: argparse.Namespace) -> int:
             file=sys.stderr if args.format == "github" else sys.stdout,
         )
     return 1 if errors or warnings else 0
+
+
+def _generate(args: argparse.Namespace) -> int:
+    project = find_project(Path(args.path))
+    if args.config is not None and project.config_file is None:
+        raise ProjectError("--config needs a mkdocs.yml to start from: give its path")
+    catalog = project.catalog(build_date(args.today or project.settings.today))
+    root = _shown(project.content)
+    for d in catalog.diagnostics:
+        if d.severity is not Severity.INFO:
+            print(d.format(root), file=sys.stderr)
+    written = write_site(project, catalog, args.out, args.engine)
+    if args.config is not None and project.config_file is not None:
+        write_config(project.config_file, args.out, args.config)
+    errors = len(catalog.errors)
+    print(f"wrote {written} files to {args.out}" + (f"; {errors} errors (their pages show them)" if errors else ""))
+    return 1 if errors else 0
 
 
 def _link_problems(project: Project, catalog: Catalog) -> list[Diagnostic]:

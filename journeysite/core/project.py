@@ -36,6 +36,10 @@ class Project:
     settings: Settings
     #: The link checks (`LINK_CHECKS` codes) a strict build fails on.
     failing_links: frozenset[str] = frozenset(LINK_CHECKS)
+    #: The mkdocs.yml it was found by, if any.
+    config_file: Path | None = None
+    #: MkDocs' `use_directory_urls`: `maps/x/` rather than `maps/x.html`.
+    directory_urls: bool = True
 
     def catalog(self, today: dt.date) -> Catalog:
         """The knowledge base, read with this project's settings."""
@@ -79,7 +83,8 @@ def find_project(path: Path) -> Project:
     content = config_file.parent / docs_dir(config)
     if not content.is_dir():
         raise ProjectError(f"{content}: the docs_dir of {config_file} does not exist")
-    return Project(content, settings, _failing_links(config.get("validation")))
+    return Project(content, settings, _failing_links(config.get("validation")), config_file,
+                   config.get("use_directory_urls", True) is not False)
 
 
 def read_config(config_file: Path) -> dict[str, Any]:

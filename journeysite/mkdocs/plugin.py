@@ -21,6 +21,7 @@ from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
+from pymdownx.superfences import fence_code_format
 
 from journeysite.core.catalog import build
 from journeysite.core.diagnostics import Severity
@@ -29,10 +30,11 @@ from journeysite.core.project import ProjectError, build_date
 from journeysite.core.settings import NAV_ENTRIES_LIMIT, Settings, SettingsError
 from journeysite.git.history import last_edited
 from journeysite.mkdocs.config import JourneysiteConfig
-from journeysite.mkdocs.setup import require_markdown, require_site_files
 from journeysite.mkdocs.theme_cache import TemplateCaches
 from journeysite.pages.generate import GeneratedSite, assets, generate
+from journeysite.pages.markdown import RAW_BLOCKS
 from journeysite.pages.mermaid_js import MermaidMissing, installed_script
+from journeysite.pages.siteconfig import complete
 from journeysite.pages.views import PageMemo, Paths
 
 log = get_plugin_logger(__name__)
@@ -66,8 +68,11 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):  # type: ignore[no-untyp
         self.paths = Paths(self.settings, directory_urls=config.use_directory_urls)
         self.site: GeneratedSite | None = None
         self.nav_entries = True
-        for problem in [*require_markdown(config), *require_site_files(config)]:
+        for problem in complete(config.markdown_extensions, config.mdx_configs, fence_code_format,
+                                config.extra_css, config.extra_javascript, config.theme, config.theme.name or ""):
             log.warning(problem)
+        if RAW_BLOCKS not in config.markdown_extensions:  # large HTML blocks skip Python-Markdown's parsing
+            config.markdown_extensions.append(RAW_BLOCKS)
         return config
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:

@@ -19,6 +19,8 @@ from collections.abc import Iterator
 from markdown import Extension, Markdown
 from markdown.preprocessors import Preprocessor
 
+#: This extension's name in `markdown_extensions`.
+RAW_BLOCKS = "journeysite.pages.markdown"
 #: The opening line of a raw block, and the element it opens.
 RAW_OPEN = re.compile(r"^<(table|ul|p|div) data-js-raw(?: [^<>]*)?>$", re.M)
 

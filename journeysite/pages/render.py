@@ -106,7 +106,8 @@ def yaml_scalar(value: object) -> Markup:
     return Markup(dumped.strip()[1:-1])
 
 
-def inline_markdown(value: object, page: str | None = None, origin: str | None = None, directory_urls: bool = True) -> Markup:
+def inline_markdown(value: object, page: str | None = None, origin: str | None = None, directory_urls: bool = True,
+                    from_file: bool = False) -> Markup:
     """Inline Markdown from front matter, rendered by markdown-it with HTML off.
 
     Raw HTML comes out as text and images are not loaded; link targets are
@@ -123,13 +124,13 @@ def inline_markdown(value: object, page: str | None = None, origin: str | None =
     if page is not None:
         for token in tokens[0].children or ():
             if token.type == "link_open":
-                token.attrs["href"] = doc_href(str(token.attrs["href"]), origin or page, page, directory_urls)
+                token.attrs["href"] = doc_href(str(token.attrs["href"]), origin or page, page, directory_urls, from_file)
     html = _inline.renderer.render(tokens, _inline.options, {})
     parts = _TAG_OR_TEXT.split(html)
     return Markup("".join(p if p.startswith("<") else _inert(p) for p in parts))
 
 
-def doc_href(target: str, origin: str, page: str, directory_urls: bool) -> str:
+def doc_href(target: str, origin: str, page: str, directory_urls: bool, from_file: bool = False) -> str:
     """A link written in the file `origin`, as a URL from the page of `page`.
 
     MkDocs turns `other.md` into the URL of its page in a Markdown body, but
@@ -138,7 +139,7 @@ def doc_href(target: str, origin: str, page: str, directory_urls: bool) -> str:
     as written (see `doc_target`).
     """
     found = doc_target(target, origin)
-    return target if found is None else quote(href(found[0], page, directory_urls)) + found[1]
+    return target if found is None else quote(href(found[0], page, directory_urls, from_file)) + found[1]
 
 
 @pass_context
@@ -146,7 +147,9 @@ def _inline_markdown_on_page(context: Context, value: object, origin: str | None
     """The `md` filter: `inline_markdown` on the page being rendered;
     `origin` is the file the text was written in, if not the page's own."""
     paths = context.get("paths")
-    return inline_markdown(value, context.get("page"), origin, paths.directory_urls if paths is not None else True)
+    if paths is None:
+        return inline_markdown(value, context.get("page"), origin)
+    return inline_markdown(value, context.get("page"), origin, paths.directory_urls, paths.links_from_file)
 
 
 @functools.cache
@@ -188,14 +191,17 @@ def page_url(src: str, directory_urls: bool) -> str:
 
 
 @functools.lru_cache(maxsize=65536)
-def href(target: str, page: str, directory_urls: bool) -> str:
-    """The relative URL from the page of `page` to the page of `target`."""
+def href(target: str, page: str, directory_urls: bool, from_file: bool = False) -> str:
+    """The relative URL from the page of `page` to the page of `target`; with
+    `from_file`, relative to the folder of the file `page` instead, as
+    Zensical reads every relative link in a page's HTML."""
     here, there = page_url(page, directory_urls), page_url(target, directory_urls)
-    path = relpath(there, here if here.endswith("/") else posixpath.dirname(here))
+    base = posixpath.dirname(page) if from_file else here if here.endswith("/") else posixpath.dirname(here)
+    path = relpath(there, base)
     return path + "/" if there.endswith("/") or there == "" else path
 
 
-def html_link(page: str, target: str, label: object, directory_urls: bool, anchor: str = "") -> Markup:
+def html_link(page: str, target: str, label: object, directory_urls: bool, anchor: str = "", from_file: bool = False) -> Markup:
     """An HTML link for raw HTML blocks, which Markdown (and its link rewriting) leaves alone."""
-    url = href(target, page, directory_urls) + (f"#{anchor}" if anchor else "")
+    url = href(target, page, directory_urls, from_file) + (f"#{anchor}" if anchor else "")
     return Markup(f'<a href="{escape(url)}">{text(label)}</a>')

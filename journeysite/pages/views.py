@@ -50,6 +50,9 @@ class Paths:
     settings: Settings = field(default_factory=Settings)
     #: How the site engine turns `maps/x.md` into a URL (`maps/x/` or `maps/x.html`).
     directory_urls: bool = True
+    #: Whether the engine reads relative links in a page's HTML from the
+    #: page's file, not its URL, and rewrites them (Zensical does).
+    links_from_file: bool = False
 
     @property
     def maps_index(self) -> str:
@@ -94,7 +97,7 @@ class Refs:
         made = self._made.get((target, label, anchor))
         if made is None:
             made = self._made[target, label, anchor] = (
-                html_link(self.page, target, label, self.paths.directory_urls, anchor) if self.html
+                html_link(self.page, target, label, self.paths.directory_urls, anchor, self.paths.links_from_file) if self.html
                 else link(self.page, target, label, anchor))
         return made
 

@@ -1,0 +1,156 @@
+"""`journeysite generate`: the whole site as a plain docs folder, for any engine.
+
+Zensical (Material's successor) does not run MkDocs plugins, and MkDocs 2
+has none: the path that survives is to generate the pages before the build.
+The folder holds the author's files with maps, personas and teams turned into
+their pages, every derived page, `maps.json` and the assets the pages need;
+the configuration written beside it is the project's own, pointed at the
+folder, without the plugin, and with what the plugin would have added.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from pathlib import Path
+from typing import Any, NamedTuple
+
+import yaml
+
+from journeysite.core.catalog import Catalog
+from journeysite.core.loader import inside
+from journeysite.core.project import Project, ProjectError
+from journeysite.git.history import last_edited
+from journeysite.pages.generate import assets, generate
+from journeysite.pages.mermaid_js import installed_script
+from journeysite.pages.siteconfig import complete
+from journeysite.pages.views import Paths
+
+#: Material's format of the `mermaid` fence, as mkdocs.yml names it.
+MERMAID_FORMAT = "pymdownx.superfences.fence_code_format"
+#: A file in every folder `generate` writes: it may clear such a folder, and no other.
+MARKER = ".journeysite-generated"
+
+
+#: The engines `generate` writes for: whether each reads the relative links
+#: in a page's HTML from the page's file (and rewrites them) or leaves them.
+ENGINES = {"zensical": True, "mkdocs": False, "properdocs": False}
+
+
+def write_site(project: Project, catalog: Catalog, out: Path, engine: str = "zensical") -> int:
+    """Write every page and asset into `out`, for `engine`; the number of files written."""
+    content = project.content.resolve()
+    target = out.resolve()
+    if target == content or target.is_relative_to(content) or content.is_relative_to(target):
+        raise ProjectError(f"{out}: the output folder must be outside the content folder {project.content}, and not hold it")
+    _empty(out)
+    files = {p.relative_to(project.content).as_posix(): p for p in sorted(project.content.rglob("*"))
+             if p.is_file() and inside(project.content, p)}
+    today = catalog.today
+    edits = last_edited(project.content, [e.path for e in catalog.maps.values()], today)
+    paths = Paths(project.settings, directory_urls=project.directory_urls, links_from_file=ENGINES[engine])
+    site = generate(catalog, paths, edits, files)
+    written = 0
+    for rel, source in files.items():
+        if rel not in site.markdown:
+            _write(out / rel, source.read_bytes())
+            written += 1
+    for rel, markdown in site.markdown.items():
+        _write(out / rel, markdown.encode("utf-8"))
+        written += 1
+    for rel, source in assets(installed_script()).items():
+        _write(out / rel, source.read_bytes())
+        written += 1
+    (out / MARKER).write_text("Written by `journeysite generate`; it is cleared and written again on each run.\n", encoding="utf-8")
+    return written
+
+
+def _empty(out: Path) -> None:
+    """Make `out` an empty folder, refusing to clear one we did not write."""
+    if out.exists() and any(out.iterdir()):
+        if not (out / MARKER).is_file():
+            raise ProjectError(f"{out}: not empty, and not written by `journeysite generate`: give a new or empty folder")
+        shutil.rmtree(out)
+    out.mkdir(parents=True, exist_ok=True)
+
+
+def _write(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+
+
+class Tagged(NamedTuple):
+    """A YAML value with a tag for MkDocs (`!ENV`, `!!python/name:...`), kept as written."""
+
+    tag: str
+    value: Any
+
+
+class _Loader(yaml.SafeLoader):
+    """Reads mkdocs.yml keeping every tag, so that the copy writes it back."""
+
+
+class _Dumper(yaml.SafeDumper):
+    pass
+
+
+def _tagged(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> Tagged:
+    if isinstance(node, yaml.ScalarNode):
+        return Tagged(node.tag, loader.construct_scalar(node))
+    if isinstance(node, yaml.SequenceNode):
+        return Tagged(node.tag, loader.construct_sequence(node, deep=True))
+    return Tagged(node.tag, loader.construct_mapping(node, deep=True))  # type: ignore[arg-type]
+
+
+def _represent(dumper: yaml.SafeDumper, data: Tagged) -> yaml.Node:
+    if isinstance(data.value, list):
+        return dumper.represent_sequence(data.tag, data.value)
+    if isinstance(data.value, dict):
+        return dumper.represent_mapping(data.tag, data.value)
+    return dumper.represent_scalar(data.tag, data.value)
+
+
+_Loader.add_multi_constructor("!", _tagged)
+_Loader.add_multi_constructor("tag:yaml.org,2002:python/", _tagged)
+_Dumper.add_representer(Tagged, _represent)
+
+
+def write_config(config_file: Path, out: Path, target: Path) -> None:
+    """The project's mkdocs.yml as `target`: `docs_dir` pointed at `out`,
+    without the journeysite plugin, with our assets and Markdown extensions,
+    `custom_dir` still pointing where it did and the site built beside it."""
+    try:
+        config = yaml.load(config_file.read_text(encoding="utf-8"), Loader=_Loader) or {}  # noqa: S506 (tags are kept as data)
+    except (OSError, yaml.YAMLError) as exc:
+        raise ProjectError(f"{config_file}: cannot read it: {exc}") from exc
+    base, here = config_file.parent.resolve(), target.parent.resolve()
+
+    def moved(path: str) -> str:
+        return os.path.relpath(base / path, here)
+
+    config["docs_dir"] = os.path.relpath(out.resolve(), here)
+    config.pop("site_dir", None)  # beside the written config (Zensical wants it below the config's folder)
+    given = config.get("theme")
+    theme: dict[str, Any] = given if isinstance(given, dict) else {"name": given or "material"}
+    if isinstance(theme.get("custom_dir"), str):
+        theme["custom_dir"] = moved(theme["custom_dir"])
+    config["theme"] = theme
+    plugins = config.get("plugins") or ["search"]
+    if isinstance(plugins, dict):
+        plugins.pop("journeysite", None)
+    else:
+        plugins = [p for p in plugins if p != "journeysite" and not (isinstance(p, dict) and "journeysite" in p)]
+    config["plugins"] = plugins
+    listed = config.get("markdown_extensions") or []
+    extensions = [next(iter(e)) if isinstance(e, dict) else e for e in listed]
+    options = {next(iter(e)): next(iter(e.values())) for e in listed if isinstance(e, dict)}
+    config["extra_css"], config["extra_javascript"] = config.get("extra_css") or [], config.get("extra_javascript") or []
+    fence = Tagged(f"tag:yaml.org,2002:python/name:{MERMAID_FORMAT}", "")
+    for problem in complete(extensions, options, fence, config["extra_css"], config["extra_javascript"], theme, str(theme.get("name"))):
+        print(problem, file=sys.stderr)
+    config["markdown_extensions"] = [{name: options[name]} if options.get(name) else name for name in extensions]
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text("# Written by `journeysite generate` from " + os.path.relpath(config_file.resolve(), here)
+                      + ": build it with zensical, mkdocs or properdocs.\n"
+                      + yaml.dump(config, Dumper=_Dumper, sort_keys=False, allow_unicode=True), encoding="utf-8")

@@ -1,0 +1,72 @@
+"""`journeysite generate`: the site as a plain docs folder that Zensical,
+MkDocs and ProperDocs build without the plugin, with the same pages and links."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+from conftest import Site, SiteProject, copy_project, generated
+
+
+def pages_and_links(site: Site) -> dict[str, set[str]]:
+    """Every page of a site, with the site pages its article links to."""
+    found = {}
+    for page in sorted(site.root.rglob("index.html")):
+        rel = page.relative_to(site.root).as_posix()
+        url = "/" + rel.removesuffix("index.html")
+        article = site.article(rel)
+        links = set()
+        for a in article.select("a[href]") if article else []:
+            href = str(a["href"])
+            if urlsplit(href).scheme or href.startswith("#") or "headerlink" in (a.get("class") or []):
+                continue
+            links.add(urlsplit(urljoin(url, href)).path)
+        found[url] = links
+    return found
+
+
+def test_zensical_builds_the_same_pages_and_links_as_the_plugin(example_site: Site, zensical_site: Site) -> None:
+    ours, theirs = pages_and_links(example_site), pages_and_links(zensical_site)
+    assert len(ours) > 40
+    # Zensical makes its own tags page, and its map pages do not link their tags to it.
+    assert set(theirs) - {"/tags/"} == set(ours) - {"/tags/"}
+    different = {page: (ours[page] ^ theirs[page]) - {"/tags/"} for page in ours if page != "/tags/"}
+    assert {page: links for page, links in different.items() if links} == {}
+    for page in theirs.values():
+        for target in page:
+            assert (zensical_site.root / target.lstrip("/") / "index.html").is_file() or (zensical_site.root / target.lstrip("/")).is_file(), target
+    claim = zensical_site.article("maps/first-home-claim/")
+    assert (claim.select_one("pre.mermaid") is not None and claim.select(".admonition") == []) or claim.select_one(".js-facts li")
+    assert "**" not in claim.get_text() and "!!!" not in claim.get_text()
+
+
+@pytest.mark.parametrize("engine", ["mkdocs", "properdocs"])
+def test_mkdocs_and_properdocs_build_the_generated_folder(tmp_path: Path, engine: str, example_site: Site) -> None:
+    site = generated(copy_project(tmp_path), engine)
+    assert set(pages_and_links(site)) == set(pages_and_links(example_site))
+    assert (site.root / "maps.json").read_text() == (example_site.root / "maps.json").read_text()
+
+
+def test_generate_never_clears_a_folder_it_did_not_write(project: SiteProject) -> None:
+    other = project.root / "notes"
+    other.mkdir()
+    (other / "keep.md").write_text("mine\n")
+    for out, message in (("notes", "not written by `journeysite generate`"), ("content/out", "must be outside the content folder")):
+        done = subprocess.run([sys.executable, "-m", "journeysite.cli", "generate", "--out", out], cwd=project.root, capture_output=True, text=True)
+        assert done.returncode == 2 and message in done.stderr, done.stderr
+    assert (other / "keep.md").read_text() == "mine\n"
+    first = subprocess.run([sys.executable, "-m", "journeysite.cli", "generate", "--out", "build"], cwd=project.root, capture_output=True, text=True)
+    again = subprocess.run([sys.executable, "-m", "journeysite.cli", "generate", "--out", "build"], cwd=project.root, capture_output=True, text=True)
+    assert first.returncode == again.returncode == 0 and first.stdout == again.stdout
+
+
+def test_a_broken_map_keeps_its_page_and_fails_generate(project: SiteProject) -> None:
+    project.kb.edit("maps/first-home-claim.md", "phase: own", "phase: owned")
+    done = subprocess.run([sys.executable, "-m", "journeysite.cli", "generate", "--out", "build"], cwd=project.root, capture_output=True, text=True)
+    assert done.returncode == 1
+    assert "content/maps/first-home-claim.md:4:8: JS113 phase:" in done.stderr
+    assert "!!! failure" in (project.root / "build/maps/first-home-claim.md").read_text()
