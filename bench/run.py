@@ -7,7 +7,10 @@ and several times each, it builds (a) the knowledge base with journeysite and
 (b) the plain pages with mkdocs-material, default and with navigation.prune,
 and reports median wall time, peak memory and ratios. It also measures the
 plugin's own share of a build, `journeysite check` against a bare libyaml
-parse of the same files, and a `--dirty` rebuild after editing one map.
+parse of the same files, a `--dirty` rebuild after editing one map,
+`journeysite generate` against the Python floor (read, parse the front
+matter with libyaml, render the body with markdown-it, write), and Zensical's
+build of the generated folder.
 
     python bench/run.py --sizes 100,1000,3000 --runs 3
 
@@ -128,6 +131,21 @@ def child(mode: str, path: Path) -> None:
         yaml.load((path / "touchpoints.yml").read_text(), Loader=yaml.CSafeLoader)
         print(json.dumps({"seconds": time.perf_counter() - start}))
         return
+    if mode == "floor":
+        # What any generator must do at least: read each file, parse its
+        # front matter with libyaml, render its body with markdown-it, write it.
+        import yaml
+        from markdown_it import MarkdownIt
+
+        md, out = MarkdownIt("commonmark"), path.parent / "floor"
+        for file in sorted(path.rglob("*.md")):
+            text = file.read_text(encoding="utf-8")
+            front, _, body = text[4:].partition("\n---\n") if text.startswith("---\n") else ("", "", text)
+            yaml.load(front, Loader=yaml.CSafeLoader)
+            target = out / file.relative_to(path)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(md.render(body), encoding="utf-8")
+        return
     if mode == "plain-dirty":
         plain_dirty(path)
         return
@@ -240,18 +258,26 @@ def measure(work: Path, n: int, runs: int) -> dict[str, object]:
     dirty = run_child("dirty", kb)
     dirty["plain"] = run_child("plain-dirty", plain)["rebuild"]
     checks = [timed([sys.executable, "-m", "journeysite.cli", "check", "content", "--today", TODAY], kb) for _ in range(runs)]
+    generate = [sys.executable, "-m", "journeysite.cli", "generate", "--out", "generated/docs", "--config", "generated/mkdocs.yml", "--today", TODAY]
+    generates = [timed(generate, kb) for _ in range(runs)]
+    floors = [timed([sys.executable, __file__, "--child", "floor", str(kb / "content")], kb) for _ in range(runs)]
+    zensical = str(Path(sys.executable).with_name("zensical"))
+    zensicals = [timed([zensical, "build", "--clean", "-f", "generated/mkdocs.yml"], kb) for _ in range(runs)]
     bare = [timed([sys.executable, __file__, "--child", "bare-parse", str(kb / "content")], kb) for _ in range(runs)]
     return {
         "n": n, "runs": runs, "build": medians, "plugin_share": shares, "dirty": dirty,
         "check": statistics.median(w for w, _ in checks), "bare_parse": statistics.median(w for w, _ in bare),
+        "generate": statistics.median(w for w, _ in generates), "floor": statistics.median(w for w, _ in floors),
+        "zensical": statistics.median(w for w, _ in zensicals),
     }
 
 
 def report(rows: list[dict[str, object]]) -> str:
     lines = [
         "| N | journeysite | plain default | plain + prune | ratio to default | ratio to prune | peak MB (js / plain) "
-        "| plugin share | our CPU ms per map | check | bare parse | check ratio | --dirty rebuild | plain --dirty |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "| plugin share | our CPU ms per map | check | bare parse | check ratio | --dirty rebuild | plain --dirty "
+        "| generate | Python floor | generate ratio | Zensical build of it |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in rows:
         b, d = r["build"], r["dirty"]
@@ -263,7 +289,8 @@ def report(rows: list[dict[str, object]]) -> str:
             f"| {r['n']} | {js[0]:.1f} s | {plain[0]:.1f} s | {prune[0]:.1f} s | {js[0] / plain[0]:.2f} | {js[0] / prune[0]:.2f} "
             f"| {js[1]:.0f} / {plain[1]:.0f} | {statistics.median(shares):.0%} ({shares[0]:.0%} to {shares[-1]:.0%}) | {cpu:.2f} "
             f"| {r['check']:.2f} s | {r['bare_parse']:.2f} s | {r['check'] / r['bare_parse']:.2f} "  # type: ignore[operator]
-            f"| {d['rebuild']:.2f} s, {ok} | {d['plain']:.2f} s |"  # type: ignore[index]
+            f"| {d['rebuild']:.2f} s, {ok} | {d['plain']:.2f} s "  # type: ignore[index]
+            f"| {r['generate']:.2f} s | {r['floor']:.2f} s | {r['generate'] / r['floor']:.2f} | {r['zensical']:.2f} s |"  # type: ignore[operator]
         )
     return "\n".join(lines)
 

@@ -1,7 +1,10 @@
 """journeysite: customer journey maps as docs-as-code.
 
-The core (loading, validation, derived views, Mermaid) never imports MkDocs;
-`journeysite.plugin` is the only module that does.
+`core` reads and checks a knowledge base, `pages` generates its site, and
+`mkdocs` (the only part that imports MkDocs) feeds those pages to MkDocs;
+`journeysite generate` writes them for Zensical or any other engine.
 """
 
-__version__ = "0.1.0"
+from importlib.metadata import version
+
+__version__ = version("journeysite")

@@ -140,3 +140,32 @@ def test_links_to_generated_pages_and_their_anchors_pass(project: SiteProject) -
     project.kb.edit("index.md", "[all maps](maps/index.md)", "[all maps](maps/index.md), [the claim's stages](maps/first-home-claim.md#stage-2)")
     check = run("check", "--today", "2026-11-23", cwd=project.root)
     assert check.returncode == 0, check.stdout
+
+
+def test_the_content_reference_lists_every_field_as_the_model_and_schema_have_it() -> None:
+    """docs/content.md is what authors read: each table must list exactly the
+    model's fields, required as the model requires them, enumerations with
+    the model's values, and every field must be in the JSON Schema."""
+    import re
+    import typing
+
+    from journeysite.core import model
+
+    text = (REPO / "docs/content.md").read_text(encoding="utf-8")
+    tables = dict(re.findall(r"<!-- fields of (\w+) -->\n\|[^\n]*\n\|[^\n]*\n((?:\|[^\n]*\n)+)", text))
+    classes = {"Map": model.Map, "Validation": model.Validation, "Source": model.Source, "Stage": model.Stage, "Step": model.Step,
+               "Action": model.Action, "Win": model.Win, "Persona": model.Persona, "Team": model.Team, "Touchpoint": model.Touchpoint}
+    assert set(tables) == set(classes)
+    schema = json.dumps([json_schema(kind) for kind in KINDS])
+    for name, cls in classes.items():
+        rows = {m[0]: m for m in re.findall(r"^\| `(\w+)` \| ([^|]*(?:\\\|[^|]*)*) \| (yes|no) \| ([^|]*) \|", tables[name], re.M)}
+        assert set(rows) == set(cls.model_fields), name
+        for field, info in cls.model_fields.items():
+            _, kind, required, _ = rows[field]
+            assert (required == "yes") == info.is_required(), f"{name}.{field}"
+            assert f'"{field}"' in schema, f"{name}.{field} is not in the JSON Schema"
+            for arg in typing.get_args(info.annotation):
+                if typing.get_origin(arg) is typing.Literal:
+                    assert kind.count("`") // 2 == len(typing.get_args(arg)), f"{name}.{field}: {kind}"
+            if typing.get_origin(info.annotation) is typing.Literal:
+                assert [v.strip(" `") for v in kind.split("\\|")] == list(typing.get_args(info.annotation)), f"{name}.{field}"

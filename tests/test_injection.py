@@ -235,3 +235,37 @@ def test_raw_html_in_bodies_is_text_unless_the_site_allows_it(project: SiteProje
     config.write_text(config.read_text().replace("      review_every: 90\n", "      review_every: 90\n      raw_html: true\n", 1))
     page = BeautifulSoup((project.build().root / "teams/claims/index.html").read_text(), "html.parser")
     assert page.select_one("p.allowed b").get_text() == "HTML"
+
+
+#: Every free-text field of the content model, by name.
+TEXT_FIELDS = {"title", "name", "goal", "actions", "thoughts", "feelings", "pain_points", "opportunities", "gaps", "notes", "sponsor",
+               "metric", "result", "segment", "quote", "goals", "needs", "lead", "function", "contact"}
+
+
+def poisoned(value: object, key: str = "") -> object:
+    """`value` with the payload added to every free-text field (and to both
+    names of an action's `step`, so the map stays valid)."""
+    if isinstance(value, dict):
+        return {k: poisoned(v, k) for k, v in value.items()}
+    if isinstance(value, list):
+        return [poisoned(v, key) for v in value]
+    if isinstance(value, str) and key == "step":
+        return " / ".join(f"{part} {IMG}" for part in value.split(" / "))
+    if isinstance(value, str) and key in TEXT_FIELDS:
+        return f"{value} {IMG} `x` *y* [z](javascript:alert(1)) {{: onclick=alert(1) }}"
+    return value
+
+
+def test_every_text_field_of_maps_personas_and_teams_is_inert(project: SiteProject) -> None:
+    import yaml
+
+    for rel in ("maps/first-home-claim.md", "personas/first-time-homeowner.md", "teams/claims.md"):
+        path = project.kb.root / rel
+        front, body = path.read_text().split("\n---\n", 1)
+        data = poisoned(yaml.safe_load(front.removeprefix("---\n")))
+        path.write_text("---\n" + yaml.safe_dump(data, allow_unicode=True, sort_keys=False) + "---\n" + body)
+    site = project.build(strict=False).root
+    assert scan(site) == []
+    page = BeautifulSoup((site / "maps/first-home-claim/index.html").read_text(), "html.parser")
+    assert page.title.get_text().startswith(f"Make a first home-insurance claim {IMG}")
+    assert f"Get help quickly and know what to do next {IMG}" in page.get_text()

@@ -13,7 +13,7 @@ import yaml
 from conftest import REPO
 from gitrepos import GitRepo
 
-WORKFLOW = REPO / "docs/ci/journeysite.yml"
+WORKFLOW = REPO / "journeysite/cli/starter/workflow.yml"
 RUN_HERE = ("Check the maps", "Build the site", "Describe the change")
 
 

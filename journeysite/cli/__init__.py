@@ -13,7 +13,8 @@ from pathlib import Path
 
 from journeysite import __version__
 from journeysite.cli.generate import ENGINES, write_config, write_site
-from journeysite.cli.scaffold import KINDS, OPTIONAL, Required, ScaffoldError, optional_problems, problem, skeleton, target
+from journeysite.cli.init import init
+from journeysite.cli.scaffold import FROM, KINDS, OPTIONAL, Required, ScaffoldError, empty, optional_problems, problem, skeleton, target
 from journeysite.core.catalog import Catalog
 from journeysite.core.changes import diff
 from journeysite.core.diagnostics import Diagnostic, Severity, count, to_github, to_json
@@ -55,6 +56,11 @@ def main(argv: list[str] | None = None) -> int:
     compare.add_argument("--project", type=Path, default=Path("mkdocs.yml"), help="a mkdocs.yml or content folder (default: ./mkdocs.yml)")
     compare.add_argument("--today", type=dt.date.fromisoformat, help="judge freshness on this date (YYYY-MM-DD)")
 
+    start = commands.add_parser("init", help="start a new knowledge base: mkdocs.yml, starter content, CI workflow, editor settings")
+    start.add_argument("folder", nargs="?", type=Path, default=Path("."), help="where (default: here); must be empty")
+    start.add_argument("--name", help="the site's name (default: from the folder's name)")
+    start.add_argument("--force", action="store_true", help="add the starter files to a folder that is not empty (never overwrites)")
+
     gen = commands.add_parser("generate", help="write every page and asset as a docs folder that Zensical, MkDocs or ProperDocs build without the plugin")
     gen.add_argument("path", nargs="?", default="mkdocs.yml", help="a mkdocs.yml or content folder (default: ./mkdocs.yml)")
     gen.add_argument("--out", type=Path, required=True, help="the folder to write (new, empty, or written by generate before)")
@@ -63,16 +69,17 @@ def main(argv: list[str] | None = None) -> int:
                      help="the engine that builds the folder (default: zensical); links in HTML are written as it reads them")
     gen.add_argument("--today", type=dt.date.fromisoformat, help="compute freshness for this date (YYYY-MM-DD)")
 
-    new = commands.add_parser("new", help="write a commented skeleton for a new map, persona or team")
+    new = commands.add_parser("new", help="write a commented skeleton for a new map, persona or team, or add a touchpoint")
     new.add_argument("kind", choices=sorted(KINDS))
     new.add_argument("id", help="the new id, which is also the file name: lower-case letters, digits, hyphens")
     new.add_argument("--project", type=Path, default=Path("mkdocs.yml"), help="a mkdocs.yml or content folder (default: ./mkdocs.yml)")
     for option in NEW_OPTIONS:
-        new.add_argument(f"--{option.replace('_', '-')}")
+        kinds = [k for k in sorted(KINDS) if option in {f.name for f in KINDS[k]} | set(OPTIONAL[k])]
+        new.add_argument(f"--{option.replace('_', '-')}", metavar="VALUE", help=f"for a new {' or '.join(kinds)}")
 
     args = parser.parse_args(argv)
     try:
-        return {"check": _check, "schema": _schema, "mermaid": _mermaid, "diff": _diff, "new": _new, "generate": _generate}[args.command](args)
+        return {"check": _check, "schema": _schema, "mermaid": _mermaid, "diff": _diff, "new": _new, "generate": _generate, "init": _init}[args.command](args)
     except (ProjectError, MermaidMissing, ScaffoldError) as exc:
         print(f"journeysite: {exc}", file=sys.stderr)
         return 2
@@ -102,6 +109,18 @@ def _check(args: argparse.Namespace) -> int:
             file=sys.stderr if args.format == "github" else sys.stdout,
         )
     return 1 if errors or warnings else 0
+
+
+def _init(args: argparse.Namespace) -> int:
+    folder: Path = args.folder
+    name = args.name or folder.resolve().name.replace("-", " ").replace("_", " ").capitalize() or "Customer journeys"
+    written = init(folder, name, args.force)
+    shown = _shown(folder)
+    print(f"wrote {len(written)} files in {shown}. Next:\n"
+          f"  cd {shown}\n  journeysite mermaid      # once: the pinned Mermaid the site serves\n"
+          "  journeysite check        # the starter passes; then replace it with your own maps\n"
+          "  mkdocs serve             # preview on http://127.0.0.1:8000")
+    return 0
 
 
 def _generate(args: argparse.Namespace) -> int:
@@ -170,6 +189,8 @@ def _new(args: argparse.Namespace) -> int:
         given = values.get(field.name)
         if given is None and interactive:
             values[field.name] = _ask(field, catalog)
+        elif given is None and field.choices and not field.choices(catalog) and field.name in FROM:
+            problems.append(f"missing --{field.name}: {empty(field)}")
         elif given is None:
             choices = f" (one of: {', '.join(field.choices(catalog))})" if field.choices else ""
             problems.append(f"missing --{field.name}{choices}")
@@ -179,8 +200,13 @@ def _new(args: argparse.Namespace) -> int:
     if problems:
         raise ScaffoldError(f"cannot write {_shown(path)}:\n  " + "\n  ".join(problems))
     path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("x", encoding="utf-8") as out:  # "x": never overwrite, even in a race
-        out.write(skeleton(args.kind, values, today))
+    if args.kind == "touchpoint":  # one more entry in the registry, its comments kept
+        before = path.read_text(encoding="utf-8") if path.is_file() else ""
+        separator = "" if not before or before.endswith("\n") else "\n"
+        path.write_text(before + separator + skeleton(args.kind, values, today, args.id), encoding="utf-8")
+    else:
+        with path.open("x", encoding="utf-8") as out:  # "x": never overwrite, even in a race
+            out.write(skeleton(args.kind, values, today))
     rel = path.relative_to(project.content).as_posix()
     after = project.catalog(today)
     for d in after.problems(rel):
@@ -192,6 +218,8 @@ def _new(args: argparse.Namespace) -> int:
 def _ask(field: Required, catalog: Catalog) -> str:
     """Ask until the answer will do; a number picks from the listed choices."""
     choices = field.choices(catalog) if field.choices else []
+    if not choices and field.name in FROM:
+        raise ScaffoldError(empty(field))
     menu = "".join(f"  {i}. {c}\n" for i, c in enumerate(choices, 1))
     while True:
         try:

@@ -17,7 +17,8 @@ from typing import Any
 
 from journeysite.core.catalog import Catalog
 from journeysite.core.diagnostics import did_you_mean
-from journeysite.core.model import PHASES, SLUG_PATTERN, Entry
+from journeysite.core.loader import RESERVED_IDS
+from journeysite.core.model import CHANNELS, PHASES, SLUG_PATTERN, Entry
 from journeysite.core.settings import Settings
 from journeysite.pages.render import render
 
@@ -46,11 +47,18 @@ KINDS: dict[str, tuple[Required, ...]] = {
         Required("value", "Value to the business", lambda c: list(LEVELS)),
     ),
     "team": (Required("name", "Name of the team"),),
+    "touchpoint": (
+        Required("name", "Name of the touchpoint, as customers know it"),
+        Required("channel", "Channel", lambda c: list(CHANNELS)),
+        Required("owner", "Team that owns it (teams/<id>.md)", lambda c: sorted(c.teams)),
+    ),
 }
+#: What a required choice is picked from, to say what to create first.
+FROM = {"persona": "persona", "owner": "team"}
 
 
 #: Values that may be given for each kind besides the required ones.
-OPTIONAL = {"map": ("parent", "parent_stage"), "persona": ("segment",), "team": ("function", "lead", "contact")}
+OPTIONAL = {"map": ("parent", "parent_stage"), "persona": ("segment",), "team": ("function", "lead", "contact"), "touchpoint": ()}
 
 
 class ScaffoldError(Exception):
@@ -66,6 +74,11 @@ def target(kind: str, ident: str, content: Path, settings: Settings, catalog: Ca
         "persona": (settings.personas_dir, catalog.personas),
         "team": (settings.teams_dir, catalog.teams),
     }
+    if kind == "touchpoint":
+        if ident in catalog.touchpoints or ident in RESERVED_IDS:
+            raise ScaffoldError(f"touchpoint '{ident}' already exists in {settings.touchpoints_file}" if ident in catalog.touchpoints
+                                else f"'{ident}' is reserved for the touchpoints' index page")
+        return content / settings.touchpoints_file
     folder, existing = places[kind]
     path = content / folder / f"{ident}.md"
     if ident in existing or path.exists():
@@ -80,9 +93,18 @@ def problem(field: Required, value: str, catalog: Catalog) -> str | None:
         return f"{field.name} must not be empty"
     if field.choices is not None:
         allowed = field.choices(catalog)
+        if not allowed and field.name in FROM:
+            return empty(field)
         if value not in allowed:
             return f"unknown {field.name} '{value}'{did_you_mean(value, allowed)}; one of: {', '.join(allowed) or '(none yet)'}"
     return None
+
+
+def empty(field: Required) -> str:
+    """What to do when the knowledge base has nothing to pick `field` from."""
+    kind = FROM[field.name]
+    example = "--name 'First-time homeowner' --value high" if kind == "persona" else "--name 'Customer experience'"
+    return f"the knowledge base has no {kind} yet: create one first, with `journeysite new {kind} ID {example}`"
 
 
 def optional_problems(values: Mapping[str, str | None], catalog: Catalog) -> list[str]:
@@ -102,6 +124,7 @@ def optional_problems(values: Mapping[str, str | None], catalog: Catalog) -> lis
     return found
 
 
-def skeleton(kind: str, values: Mapping[str, str | None], today: dt.date) -> str:
-    """The commented file for `kind`, with `values` filled in."""
-    return render(f"new_{kind}.md", "", v=values, today=today, phases=PHASES)
+def skeleton(kind: str, values: Mapping[str, str | None], today: dt.date, ident: str = "") -> str:
+    """The commented file for `kind`, with `values` filled in (a touchpoint:
+    the entry to add to the registry)."""
+    return render(f"new_{kind}.md", "", v=values, today=today, phases=PHASES, ident=ident, channels=CHANNELS)

@@ -1,6 +1,6 @@
 """The typed, immutable model of a knowledge base: what authors may write.
 
-These pydantic models are the content contract of `shared/spec/content-model.md`
+These pydantic models are the content contract that `docs/content.md` describes
 (field names must not change without a migration note). They forbid unknown
 keys, are frozen, and double as the source of the JSON Schema for editors.
 Cross-file references are plain ids here; `catalog` resolves them.
@@ -35,6 +35,7 @@ STATUSES: tuple[Status, ...] = ("idea", "planned", "in-progress", "done", "dropp
 Method = Literal["interviews", "survey", "usability-test", "analytics", "workshop", "other"]
 SourceType = Literal["crm", "contact-centre", "voc", "research", "analytics", "social", "other"]
 Channel = Literal["web", "app", "email", "phone", "chat", "in-person", "mail", "social", "partner", "other"]
+CHANNELS: tuple[str, ...] = get_args(Channel)
 
 
 def text_fields(model: BaseModel, at: tuple[str | int, ...] = ()) -> Iterator[tuple[tuple[str | int, ...], str]]:

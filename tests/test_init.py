@@ -1,0 +1,88 @@
+"""`journeysite init` and `new` in a knowledge base of one's own, outside this repository."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+
+
+def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "journeysite.cli", *args], cwd=cwd, capture_output=True, text=True, env=ENV, input="")
+
+
+@pytest.fixture
+def started(tmp_path: Path) -> Path:
+    done = run("init", "acme-journeys", "--name", "Acme: journeys", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    return tmp_path / "acme-journeys"
+
+
+def test_init_writes_a_knowledge_base_that_checks_and_builds(started: Path) -> None:
+    files = sorted(p.relative_to(started).as_posix() for p in started.rglob("*") if p.is_file())
+    assert files == [
+        ".github/workflows/journeysite.yml", ".gitignore", ".journeysite/schemas/map.schema.json",
+        ".journeysite/schemas/persona.schema.json", ".journeysite/schemas/team.schema.json",
+        ".journeysite/schemas/touchpoints.schema.json", ".vscode/settings.json", "README.md", "content/index.md",
+        "content/maps/first-journey.md", "content/personas/customer.md", "content/teams/customer-experience.md",
+        "content/touchpoints.yml", "mkdocs.yml",
+    ]
+    assert 'site_name: "Acme: journeys"' in (started / "mkdocs.yml").read_text()
+    # Nothing of ours is copied: no templates, stylesheets or scripts.
+    assert not [f for f in files if f.endswith((".css", ".js", ".html"))]
+    check = run("check", cwd=started)
+    assert check.returncode == 0, check.stdout
+    assert check.stdout.splitlines()[-1] == "1 maps, 1 personas, 1 teams, 2 touchpoints: 0 errors, 0 warnings, 1 notices"
+    build = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict"], cwd=started, capture_output=True, text=True, env=ENV)
+    assert build.returncode == 0, build.stderr
+    page = (started / "site/maps/first-journey/index.html").read_text()
+    assert '<pre class="mermaid">' in page and "**Persona:**" not in page and "!!! warning" not in page
+    assert "fonts.googleapis.com" not in page
+
+
+def test_init_refuses_a_folder_that_is_not_empty(tmp_path: Path) -> None:
+    (tmp_path / "mkdocs.yml").write_text("site_name: Mine\n")
+    done = run("init", ".", cwd=tmp_path)
+    assert done.returncode == 2 and "not empty" in done.stderr
+    forced = run("init", ".", "--force", cwd=tmp_path)
+    assert forced.returncode == 0
+    assert (tmp_path / "mkdocs.yml").read_text() == "site_name: Mine\n"  # never overwritten
+    assert (tmp_path / "content/maps/first-journey.md").is_file()
+
+
+def test_new_touchpoint_adds_to_the_registry_and_keeps_its_comments(started: Path) -> None:
+    registry = started / "content/touchpoints.yml"
+    before = registry.read_text()
+    done = run("new", "touchpoint", "support-chat", "--name", "Support chat", "--channel", "chat", "--owner", "customer-experience", cwd=started)
+    assert done.returncode == 0, done.stderr
+    after = registry.read_text()
+    assert after.startswith(before) and "# Every touchpoint a customer can meet" in after
+    assert after.endswith("support-chat:\n  name: Support chat\n  # one of: web, app, email, phone, chat, in-person, mail, social, partner, other\n"
+                          "  channel: chat\n  owner: customer-experience\n")
+    assert run("check", cwd=started).returncode == 0
+    wrong = run("new", "touchpoint", "fax", "--name", "Fax", "--channel", "fax", "--owner", "customer-experience", cwd=started)
+    assert wrong.returncode == 2 and "unknown channel 'fax'" in wrong.stderr
+    again = run("new", "touchpoint", "website", "--name", "Web", "--channel", "web", "--owner", "customer-experience", cwd=started)
+    assert again.returncode == 2 and "touchpoint 'website' already exists" in again.stderr
+    assert registry.read_text() == after
+
+
+def test_new_in_an_empty_knowledge_base_says_what_to_create_first(started: Path) -> None:
+    for folder in ("personas", "teams"):
+        for file in (started / "content" / folder).glob("*.md"):
+            file.unlink()
+    done = run("new", "map", "x", "--title", "X", "--phase", "buy", cwd=started)
+    assert done.returncode == 2
+    assert "missing --persona: the knowledge base has no persona yet: create one first, with `journeysite new persona ID" in done.stderr
+    assert "missing --owner: the knowledge base has no team yet: create one first, with `journeysite new team ID" in done.stderr
+
+
+def test_new_help_says_which_kind_each_option_is_for(tmp_path: Path) -> None:
+    done = run("new", "--help", cwd=tmp_path)
+    assert "--channel VALUE" in done.stdout and "for a new touchpoint" in done.stdout
+    assert "for a new map or touchpoint" in done.stdout  # --owner
