@@ -4,8 +4,10 @@ refuse the same options, with the same message and no traceback."""
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from conftest import SiteProject
@@ -59,3 +61,33 @@ def test_settings_are_frozen_and_refuse_what_mkdocs_would_coerce() -> None:
         Settings.from_options({"nav_entries": "sometimes"})
     with pytest.raises(ValueError, match="frozen"):
         settings.review_every = 1  # type: ignore[misc]
+
+
+@pytest.mark.parametrize(("change", "message"), [
+    (("markdown_extensions:\n", "markdown_extensions:\n  - pymdownx.superfences:\n      custom_fences:\n        - name: mermaid\n          class: diagram\n"),
+     "the 'mermaid' fence of pymdownx.superfences is not Material's"),
+    (("  font: false\n", "  font:\n    text: Inter\n"), "theme.font makes every page load fonts from Google Fonts"),
+])
+def test_a_configuration_that_breaks_our_pages_fails_check_and_strict_build(project: SiteProject, change: tuple[str, str],
+                                                                           message: str) -> None:
+    config = project.root / "mkdocs.yml"
+    text = config.read_text()
+    assert change[0] in text
+    config.write_text(text.replace(change[0], change[1], 1))
+    build, check = both(project)
+    assert build.returncode == 1 and message in build.stderr, build.stderr
+    assert check.returncode == 1 and message in check.stdout, check.stdout
+
+
+def test_material_default_fonts_are_turned_off_without_a_word(tmp_path: Path) -> None:
+    """A mkdocs.yml with only the theme and the plugins keeps the site offline."""
+    from conftest import CONTENT
+
+    shutil.copytree(CONTENT, tmp_path / "content")
+    (tmp_path / "mkdocs.yml").write_text("site_name: Ours\ndocs_dir: content\ntheme:\n  name: material\nplugins:\n  - search\n  - journeysite\n")
+    done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict"], cwd=tmp_path, capture_output=True, text=True,
+                          env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    assert done.returncode == 0, done.stderr
+    page = (tmp_path / "site/maps/first-home-claim/index.html").read_text()
+    assert "fonts.googleapis.com" not in page and "fonts.gstatic.com" not in page
+    assert '<pre class="mermaid">' in page and "assets/journeysite/journeysite.css" in page

@@ -12,12 +12,12 @@ import tempfile
 from pathlib import Path
 
 from journeysite import __version__
-from journeysite.cli.generate import ENGINES, write_config, write_site
+from journeysite.cli.generate import ENGINES, completed, write_config, write_site
 from journeysite.cli.init import init
 from journeysite.cli.scaffold import FROM, KINDS, OPTIONAL, Required, ScaffoldError, empty, optional_problems, problem, skeleton, target
 from journeysite.core.catalog import Catalog
 from journeysite.core.changes import diff
-from journeysite.core.diagnostics import Diagnostic, Severity, count, to_github, to_json
+from journeysite.core.diagnostics import Diagnostic, Severity, count, one_line, to_github, to_json
 from journeysite.core.indexes import Insights
 from journeysite.core.links import Page, anchors, plain_page
 from journeysite.core.links import check as check_links
@@ -96,12 +96,16 @@ def _check(args: argparse.Namespace) -> int:
     catalog = project.catalog(today)
     root = _shown(project.content)
     diagnostics = sorted([*catalog.diagnostics, *_link_problems(project, catalog)])
-    errors, warnings = count(diagnostics, Severity.ERROR), count(diagnostics, Severity.WARNING)
+    # What the plugin would warn about in mkdocs.yml (a strict build fails on it).
+    setup = [f"{_shown(project.config_file)}: {p}" for p in completed(project.config_file)[1]] if project.config_file else []
+    errors, warnings = count(diagnostics, Severity.ERROR), count(diagnostics, Severity.WARNING) + len(setup)
     if args.format == "json":
         print(to_json(diagnostics, root))
     else:
         for d in diagnostics:
             print(to_github(d, root) if args.format == "github" else d.format(root))
+        for problem in setup:
+            print(f"::warning::{one_line(problem)}" if args.format == "github" else problem)
         notices = count(diagnostics, Severity.INFO)
         print(
             f"{len(catalog.maps)} maps, {len(catalog.personas)} personas, {len(catalog.teams)} teams, "

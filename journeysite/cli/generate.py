@@ -116,40 +116,44 @@ _Loader.add_multi_constructor("tag:yaml.org,2002:python/", _tagged)
 _Dumper.add_representer(Tagged, _represent)
 
 
-def write_config(config_file: Path, out: Path, target: Path) -> None:
-    """The project's mkdocs.yml as `target`: `docs_dir` pointed at `out`,
-    without the journeysite plugin, with our assets and Markdown extensions,
-    `custom_dir` still pointing where it did and the site built beside it."""
+def completed(config_file: Path) -> tuple[dict[str, Any], list[str]]:
+    """A mkdocs.yml as data (its tags kept), completed with what our pages
+    need as the plugin completes it; the problems the author must fix."""
     try:
         config = yaml.load(config_file.read_text(encoding="utf-8"), Loader=_Loader) or {}  # noqa: S506 (tags are kept as data)
     except (OSError, yaml.YAMLError) as exc:
         raise ProjectError(f"{config_file}: cannot read it: {exc}") from exc
-    base, here = config_file.parent.resolve(), target.parent.resolve()
-
-    def moved(path: str) -> str:
-        return os.path.relpath(base / path, here)
-
-    config["docs_dir"] = os.path.relpath(out.resolve(), here)
-    config.pop("site_dir", None)  # beside the written config (Zensical wants it below the config's folder)
     given = config.get("theme")
     theme: dict[str, Any] = given if isinstance(given, dict) else {"name": given or "material"}
-    if isinstance(theme.get("custom_dir"), str):
-        theme["custom_dir"] = moved(theme["custom_dir"])
     config["theme"] = theme
+    listed = config.get("markdown_extensions") or []
+    extensions = [next(iter(e)) if isinstance(e, dict) else e for e in listed]
+    options = {next(iter(e)): next(iter(e.values())) for e in listed if isinstance(e, dict)}
+    config["extra_css"], config["extra_javascript"] = config.get("extra_css") or [], config.get("extra_javascript") or []
+    fence = Tagged(f"tag:yaml.org,2002:python/name:{MERMAID_FORMAT}", "")
+    problems = complete(extensions, options, fence, config["extra_css"], config["extra_javascript"], theme, str(theme.get("name")))
+    config["markdown_extensions"] = [{name: options[name]} if options.get(name) else name for name in extensions]
+    return config, problems
+
+
+def write_config(config_file: Path, out: Path, target: Path) -> None:
+    """The project's mkdocs.yml as `target`: `docs_dir` pointed at `out`,
+    without the journeysite plugin, with our assets and Markdown extensions,
+    `custom_dir` still pointing where it did and the site built beside it."""
+    config, problems = completed(config_file)
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    base, here = config_file.parent.resolve(), target.parent.resolve()
+    config["docs_dir"] = os.path.relpath(out.resolve(), here)
+    config.pop("site_dir", None)  # beside the written config (Zensical wants it below the config's folder)
+    if isinstance(config["theme"].get("custom_dir"), str):
+        config["theme"]["custom_dir"] = os.path.relpath(base / config["theme"]["custom_dir"], here)
     plugins = config.get("plugins") or ["search"]
     if isinstance(plugins, dict):
         plugins.pop("journeysite", None)
     else:
         plugins = [p for p in plugins if p != "journeysite" and not (isinstance(p, dict) and "journeysite" in p)]
     config["plugins"] = plugins
-    listed = config.get("markdown_extensions") or []
-    extensions = [next(iter(e)) if isinstance(e, dict) else e for e in listed]
-    options = {next(iter(e)): next(iter(e.values())) for e in listed if isinstance(e, dict)}
-    config["extra_css"], config["extra_javascript"] = config.get("extra_css") or [], config.get("extra_javascript") or []
-    fence = Tagged(f"tag:yaml.org,2002:python/name:{MERMAID_FORMAT}", "")
-    for problem in complete(extensions, options, fence, config["extra_css"], config["extra_javascript"], theme, str(theme.get("name"))):
-        print(problem, file=sys.stderr)
-    config["markdown_extensions"] = [{name: options[name]} if options.get(name) else name for name in extensions]
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text("# Written by `journeysite generate` from " + os.path.relpath(config_file.resolve(), here)
                       + ": build it with zensical, mkdocs or properdocs.\n"
