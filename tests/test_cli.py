@@ -29,7 +29,7 @@ def test_check_passes_on_the_example_from_the_repo_root() -> None:
     result = run("check", "--today", "2026-11-23")
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.splitlines()[-1] == "7 maps, 4 personas, 6 teams, 20 touchpoints: 0 errors, 0 warnings, 2 notices"
-    assert "content/maps/renew-landlord-policies.md:10:19: JS302 (info) validation: review overdue by 139 days; owner: sales" in result.stdout
+    assert "content/maps/renew-landlord-policies.md:10:19: JS302 (notice) validation: review overdue by 139 days; owner: sales" in result.stdout
 
 
 def test_check_fails_with_located_errors(kb: KnowledgeBase) -> None:
@@ -37,7 +37,7 @@ def test_check_fails_with_located_errors(kb: KnowledgeBase) -> None:
     result = run("check", str(kb.root), "--today", "2026-11-23")
     assert result.returncode == 1
     assert f"{kb.root}/maps/first-home-claim.md:4:8: JS113 phase: 'owned' is not one of: buy, own, advocate (did you mean 'own'?)" in result.stdout
-    assert result.stdout.splitlines()[-1].endswith(": 1 errors, 0 warnings, 2 notices")
+    assert result.stdout.splitlines()[-1].endswith(": 1 error, 0 warnings, 2 notices")
 
 
 def test_check_json_and_github_formats(kb: KnowledgeBase) -> None:
@@ -53,7 +53,7 @@ def test_check_json_and_github_formats(kb: KnowledgeBase) -> None:
 
 def test_source_date_epoch_fixes_the_date() -> None:
     later = run("check", env={"SOURCE_DATE_EPOCH": "1798761600"})  # 2027-01-01
-    assert "content/maps/first-home-claim.md:10:19: JS303 (info) validation: review due in 3 days; owner: claims" in later.stdout
+    assert "content/maps/first-home-claim.md:10:19: JS303 (notice) validation: review due in 3 days; owner: claims" in later.stdout
     assert run("check", env={"SOURCE_DATE_EPOCH": "soon"}).stderr == "journeysite: SOURCE_DATE_EPOCH='soon' is not a Unix timestamp\n"
 
 
@@ -66,7 +66,7 @@ def test_check_reads_docs_dir_and_options_from_mkdocs_yml(tmp_path: Path, kb: Kn
     result = run("check", cwd=tmp_path)
     assert result.returncode == 0
     # A 30-day default makes the one map without its own cadence overdue.
-    assert "content/maps/repair-booking.md:11:19: JS302 (info) validation: review overdue by 26 days; owner: partner-network" in result.stdout
+    assert "content/maps/repair-booking.md:11:19: JS302 (notice) validation: review overdue by 26 days; owner: partner-network" in result.stdout
 
 
 def test_check_without_a_project_is_a_usage_error(tmp_path: Path) -> None:

@@ -37,7 +37,7 @@ def test_init_writes_a_knowledge_base_that_checks_and_builds(started: Path) -> N
     assert not [f for f in files if f.endswith((".css", ".js", ".html"))]
     check = run("check", cwd=started)
     assert check.returncode == 0, check.stdout
-    assert check.stdout.splitlines()[-1] == "1 maps, 1 personas, 1 teams, 2 touchpoints: 0 errors, 0 warnings, 1 notices"
+    assert check.stdout.splitlines()[-1] == "1 map, 1 persona, 1 team, 2 touchpoints: 0 errors, 0 warnings, 1 notice"
     build = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict"], cwd=started, capture_output=True, text=True, env=ENV)
     assert build.returncode == 0, build.stderr
     page = (started / "site/maps/first-journey/index.html").read_text()

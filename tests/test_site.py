@@ -35,7 +35,7 @@ def test_strict_build_of_the_example_has_no_warnings(project: SiteProject) -> No
                             capture_output=True, text=True, env=env)
     assert result.returncode == 0, result.stderr
     assert "WARNING" not in result.stderr
-    assert "journeysite: content/maps/renew-landlord-policies.md:10:19: JS302 (info)" in result.stderr
+    assert "journeysite: content/maps/renew-landlord-policies.md:10:19: JS302 (notice)" in result.stderr
 
 
 def assert_links_resolve(site: Site) -> int:

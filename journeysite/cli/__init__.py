@@ -17,7 +17,7 @@ from journeysite.cli.init import init
 from journeysite.cli.scaffold import FROM, KINDS, OPTIONAL, Required, ScaffoldError, empty, optional_problems, problem, skeleton, target
 from journeysite.core.catalog import Catalog
 from journeysite.core.changes import diff
-from journeysite.core.diagnostics import Diagnostic, Severity, count, one_line, to_github, to_json
+from journeysite.core.diagnostics import Diagnostic, Severity, count, counted, one_line, to_github, to_json
 from journeysite.core.indexes import Insights
 from journeysite.core.links import Page, anchors, plain_page
 from journeysite.core.links import check as check_links
@@ -108,8 +108,9 @@ def _check(args: argparse.Namespace) -> int:
             print(f"::warning::{one_line(problem)}" if args.format == "github" else problem)
         notices = count(diagnostics, Severity.INFO)
         print(
-            f"{len(catalog.maps)} maps, {len(catalog.personas)} personas, {len(catalog.teams)} teams, "
-            f"{len(catalog.touchpoints)} touchpoints: {errors} errors, {warnings} warnings, {notices} notices",
+            f"{counted(len(catalog.maps), 'map')}, {counted(len(catalog.personas), 'persona')}, {counted(len(catalog.teams), 'team')}, "
+            f"{counted(len(catalog.touchpoints), 'touchpoint')}: {counted(errors, 'error')}, {counted(warnings, 'warning')}, "
+            f"{counted(notices, 'notice')}",
             file=sys.stderr if args.format == "github" else sys.stdout,
         )
     return 1 if errors or warnings else 0
@@ -120,7 +121,7 @@ def _init(args: argparse.Namespace) -> int:
     name = args.name or folder.resolve().name.replace("-", " ").replace("_", " ").capitalize() or "Customer journeys"
     written = init(folder, name, args.force)
     shown = _shown(folder)
-    print(f"wrote {len(written)} files in {shown}. Next:\n"
+    print(f"wrote {counted(len(written), 'file')} in {shown}. Next:\n"
           f"  cd {shown}\n  journeysite mermaid      # once: the pinned Mermaid the site serves\n"
           "  journeysite check        # the starter passes; then replace it with your own maps\n"
           "  mkdocs serve             # preview on http://127.0.0.1:8000")
@@ -140,7 +141,7 @@ def _generate(args: argparse.Namespace) -> int:
     if args.config is not None and project.config_file is not None:
         write_config(project.config_file, args.out, args.config)
     errors = len(catalog.errors)
-    print(f"wrote {written} files to {args.out}" + (f"; {errors} errors (their pages show them)" if errors else ""))
+    print(f"wrote {counted(written, 'file')} to {args.out}" + (f"; {counted(errors, 'error')} (their pages show them)" if errors else ""))
     return 1 if errors else 0
 
 

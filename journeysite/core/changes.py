@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal, TypeVar
 
 from journeysite.core.catalog import Catalog
-from journeysite.core.diagnostics import Diagnostic
+from journeysite.core.diagnostics import Diagnostic, counted
 from journeysite.core.freshness import URGENCY, freshness
 from journeysite.core.indexes import map_freshness
 from journeysite.core.model import Entry, Map, Stage, Step
@@ -113,7 +113,7 @@ def _summary(catalog: Catalog, e: Entry[Map]) -> str:
     steps = sum(len(s.steps) for s in m.stages)
     f = map_freshness(catalog, m)
     persona = catalog.personas[m.persona].title if m.persona in catalog.personas else m.persona
-    return f"{persona} · {m.phase} · owner {m.owner} · {len(m.stages)} stages, {steps} steps · {f.label}"
+    return f"{persona} · {m.phase} · owner {m.owner} · {counted(len(m.stages), 'stage')}, {counted(steps, 'step')} · {f.label}"
 
 
 def _features(entry: Entry[Map]) -> frozenset[tuple[str, ...]]:

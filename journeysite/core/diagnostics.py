@@ -39,7 +39,7 @@ class Diagnostic:
         terminal's cursor."""
         where = f"{root.rstrip('/')}/{self.path}" if root else self.path
         field = f" {self.field}:" if self.field else ""
-        level = "" if self.severity is Severity.ERROR else f" ({self.severity.value})"
+        level = "" if self.severity is Severity.ERROR else f" ({LEVEL_NAMES[self.severity]})"
         return one_line(f"{where}:{self.line}:{self.col}: {self.code}{level}{field} {self.message}")
 
 
@@ -50,6 +50,15 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 def one_line(text: str) -> str:
     """`text` with every control character written as an escape (`\\n`, `\\x1b`)."""
     return _CONTROL.sub(lambda m: repr(m.group())[1:-1], text)
+
+
+#: How a severity is named to people: the summary counts "notices", so a line says "(notice)".
+LEVEL_NAMES = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
+
+
+def counted(n: int, noun: str) -> str:
+    """`1 map`, `2 maps`: a count with its noun in the right number."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def did_you_mean(value: str, candidates: Iterable[str]) -> str:
@@ -84,7 +93,7 @@ def to_json(diagnostics: Iterable[Diagnostic], root: str = "") -> str:
 
 def to_github(d: Diagnostic, root: str = "") -> str:
     """A GitHub Actions workflow command, shown as a pull-request annotation."""
-    level = {"error": "error", "warning": "warning", "info": "notice"}[d.severity.value]
+    level = LEVEL_NAMES[d.severity]
     path = one_line(f"{root.rstrip('/')}/{d.path}" if root else d.path)
     text = one_line(f"{d.field}: {d.message}" if d.field else d.message)
 
