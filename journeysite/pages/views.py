@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -28,6 +29,8 @@ from journeysite.pages.mermaid import journey
 from journeysite.pages.render import environment, html_link, link, render, text
 
 V = TypeVar("V")
+#: An e-mail address in a team's contact (split keeps it as every second piece).
+EMAIL = re.compile(r"([A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,})")
 EMOTIONS = {1: "very negative", 2: "negative", 3: "neutral", 4: "positive", 5: "very positive"}
 FRESHNESS = {
     "fresh": ("\u2714", "Fresh"),
@@ -120,8 +123,20 @@ class Refs:
         return self.to(entry.path, stage, anchor)
 
     def contact(self, team: str) -> Markup:
+        """A team's contact as text, its e-mail addresses as `mailto:` links."""
         entry = self.catalog.teams.get(team)
-        return text(entry.data.contact if entry and entry.data else None)
+        contact = entry.data.contact if entry and entry.data else None
+        if not contact:
+            return text(None)
+        parts = []
+        for i, piece in enumerate(EMAIL.split(contact)):
+            if i % 2 == 0:
+                parts.append(text(piece))
+            elif self.html:
+                parts.append(Markup('<a href="mailto:{0}">{1}</a>').format(piece, text(piece)))
+            else:
+                parts.append(Markup("[{0}](mailto:{1})").format(text(piece), piece))
+        return Markup("").join(parts)
 
     def touchpoint(self, ident: str) -> Markup:
         entry = self.catalog.touchpoints.get(ident)
