@@ -42,8 +42,6 @@ class GeneratedSite:
     entries: frozenset[str]
     #: Each map page's tags.
     tags: dict[str, list[str]]
-    #: Where `maps.json` goes (the only derived file that is not a page).
-    data: str
 
 
 def generate(catalog: Catalog, paths: Paths, edits: Mapping[str, Edit], existing: Iterable[str] = (),
@@ -60,7 +58,6 @@ def generate(catalog: Catalog, paths: Paths, edits: Mapping[str, Edit], existing
         derived=frozenset(j.path for j in derived),
         entries=frozenset({j.path for j in entries} | {paths.touchpoint(tid) for tid in catalog.touchpoints}),
         tags={e.path: list(e.data.tags) for e in catalog.maps.values() if e.data is not None and e.data.tags},
-        data=paths.data,
     )
 
 
