@@ -55,7 +55,9 @@ def test_generate_never_clears_a_folder_it_did_not_write(project: SiteProject) -
     other = project.root / "notes"
     other.mkdir()
     (other / "keep.md").write_text("mine\n")
-    for out, message in (("notes", "not written by `journeysite generate`"), ("content/out", "must be outside the content folder")):
+    (project.root / "a-file").write_text("x")
+    for out, message in (("notes", "not written by `journeysite generate`"), ("content/out", "must be outside the content folder"),
+                         ("a-file", "a file, not a folder")):
         done = subprocess.run([sys.executable, "-m", "journeysite.cli", "generate", "--out", out], cwd=project.root, capture_output=True, text=True)
         assert done.returncode == 2 and message in done.stderr, done.stderr
     assert (other / "keep.md").read_text() == "mine\n"

@@ -46,6 +46,10 @@ def test_init_writes_a_knowledge_base_that_checks_and_builds(started: Path) -> N
 
 
 def test_init_refuses_a_folder_that_is_not_empty(tmp_path: Path) -> None:
+    (tmp_path / "file.txt").write_text("x")
+    not_a_folder = run("init", "file.txt", cwd=tmp_path)
+    assert not_a_folder.returncode == 2 and "a file, not a folder" in not_a_folder.stderr and "Traceback" not in not_a_folder.stderr
+    (tmp_path / "file.txt").unlink()
     (tmp_path / "mkdocs.yml").write_text("site_name: Mine\n")
     done = run("init", ".", cwd=tmp_path)
     assert done.returncode == 2 and "not empty" in done.stderr

@@ -68,6 +68,8 @@ def write_site(project: Project, catalog: Catalog, out: Path, engine: str = "zen
 
 def _empty(out: Path) -> None:
     """Make `out` an empty folder, refusing to clear one we did not write."""
+    if out.exists() and not out.is_dir():
+        raise ProjectError(f"{out}: a file, not a folder")
     if out.exists() and any(out.iterdir()):
         if not (out / MARKER).is_file():
             raise ProjectError(f"{out}: not empty, and not written by `journeysite generate`: give a new or empty folder")

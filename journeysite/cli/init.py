@@ -24,6 +24,8 @@ NAMED = ("mkdocs.yml", "README.md", "content/index.md")
 
 def init(folder: Path, site_name: str, force: bool = False) -> list[Path]:
     """Write a starter knowledge base into `folder`; the files written."""
+    if folder.exists() and not folder.is_dir():
+        raise ProjectError(f"{folder}: a file, not a folder")
     if folder.exists() and any(folder.iterdir()) and not force:
         raise ProjectError(f"{folder}: not empty; give a new or empty folder, or --force to add the starter files "
                            "(an existing file is never overwritten)")
