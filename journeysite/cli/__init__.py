@@ -21,7 +21,7 @@ from journeysite.core.diagnostics import Diagnostic, Severity, count, counted, o
 from journeysite.core.indexes import Insights
 from journeysite.core.links import Page, anchors, plain_page
 from journeysite.core.links import check as check_links
-from journeysite.core.loader import inside
+from journeysite.core.loader import content_files
 from journeysite.core.project import Project, ProjectError, build_date, find_project
 from journeysite.core.schema import KINDS as SCHEMA_KINDS
 from journeysite.core.schema import json_schema
@@ -150,22 +150,21 @@ def _link_problems(project: Project, catalog: Catalog) -> list[Diagnostic]:
     wrote: their pages, and the bodies of maps, personas and teams. Anchors
     of a generated page come from rendering that page, and only when a link
     asks for one."""
-    content = project.content
-    files = {p.relative_to(content).as_posix(): p for p in sorted(content.rglob("*")) if p.is_file() and inside(content, p)}
+    files = content_files(project.content)
     entries = {e.path: e for kind in (catalog.maps, catalog.personas, catalog.teams) for e in kind.values()}
     insights = Insights(catalog)
     paths = Paths(project.settings)
     jobs = {j.path: j for j in [*entry_jobs(insights, paths), *generated_jobs(insights, paths, skip=files)]}
-    pages = [Page(path, e.body, e.body_line) for path, e in entries.items()]
-    pages += [plain_page(path, file.read_text(encoding="utf-8", errors="replace"))
-              for path, file in files.items() if path.endswith(".md") and path not in entries]
+    plain = {path: plain_page(path, file.read_text(encoding="utf-8", errors="replace"))
+             for path, file in files.items() if path.endswith(".md") and path not in entries}
 
     @functools.cache
     def anchors_of(path: str) -> set[str]:
         if path in jobs:
             return anchors(jobs[path].render())
-        return anchors(plain_page(path, files[path].read_text(encoding="utf-8", errors="replace")).markdown) if path in files else set()
+        return anchors(plain[path].markdown) if path in plain else set()
 
+    pages = [*(Page(path, e.body, e.body_line) for path, e in entries.items()), *plain.values()]
     found = check_links(pages, lambda path: path in files or path in jobs, anchors_of)
     return [d for d in found if d.code in project.failing_links]
 

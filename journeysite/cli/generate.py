@@ -19,7 +19,7 @@ from typing import Any, NamedTuple
 import yaml
 
 from journeysite.core.catalog import Catalog
-from journeysite.core.loader import inside
+from journeysite.core.loader import content_files
 from journeysite.core.project import Project, ProjectError
 from journeysite.git.history import last_edited
 from journeysite.pages.generate import assets, generate
@@ -45,8 +45,7 @@ def write_site(project: Project, catalog: Catalog, out: Path, engine: str = "zen
     if target == content or target.is_relative_to(content) or content.is_relative_to(target):
         raise ProjectError(f"{out}: the output folder must be outside the content folder {project.content}, and not hold it")
     _empty(out)
-    files = {p.relative_to(project.content).as_posix(): p for p in sorted(project.content.rglob("*"))
-             if p.is_file() and inside(project.content, p)}
+    files = content_files(project.content)
     today = catalog.today
     edits = last_edited(project.content, [e.path for e in catalog.maps.values()], today)
     paths = Paths(project.settings, directory_urls=project.directory_urls, links_from_file=ENGINES[engine])

@@ -25,7 +25,8 @@ from markdown_it.token import Token
 from journeysite.core.diagnostics import Diagnostic, Severity
 
 _parser = MarkdownIt("commonmark").enable("table")
-_inline = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).disable("image")
+#: Inline Markdown of text fields, with raw HTML off and images not loaded (render.py writes it too).
+INLINE = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).disable("image")
 #: `{#id}` or `{: #id }` at the end of a heading (attr_list).
 _ATTR_ID = re.compile(r"\{:?[^}]*#([\w-]+)[^}]*\}\s*$")
 #: An `id` attribute in raw HTML.
@@ -107,7 +108,7 @@ def _problem(origin: str, href: str, exists: Callable[[str], bool], anchors_of: 
     path = unquote(parts.path)
     if path.startswith("/"):
         return "JS213", f"absolute link '{href}': write it relative to this file, so that it works wherever the site is served"
-    target = _resolve(origin, path) if path else origin
+    target = resolve(origin, path) if path else origin
     if target is None:
         return "JS212", f"link '{href}' leaves the content folder"
     if path and not exists(target):
@@ -119,18 +120,11 @@ def _problem(origin: str, href: str, exists: Callable[[str], bool], anchors_of: 
     return None
 
 
-def _resolve(origin: str, path: str) -> str | None:
-    parts: list[str] = []
-    for part in [*origin.split("/")[:-1], *path.split("/")]:
-        if part in ("", "."):
-            continue
-        if part == "..":
-            if not parts:
-                return None
-            parts.pop()
-        else:
-            parts.append(part)
-    return "/".join(parts)
+def resolve(origin: str, path: str) -> str | None:
+    """The docs path a relative `path` written in the file `origin` names,
+    or None when it leaves the docs folder."""
+    resolved = posixpath.normpath(posixpath.join(posixpath.dirname(origin), path))
+    return None if resolved == ".." or resolved.startswith("../") else resolved
 
 
 def _links(page: Page) -> Iterator[tuple[str, int, int]]:
@@ -173,8 +167,8 @@ def doc_target(target: str, origin: str) -> tuple[str, str] | None:
     found = _DOC_LINK.fullmatch(target)
     if found is None:
         return None
-    resolved = posixpath.normpath(posixpath.join(posixpath.dirname(origin), unquote(found[1])))
-    return None if resolved.startswith("../") else (resolved, found[2] or "")
+    resolved = resolve(origin, unquote(found[1]))
+    return None if resolved is None else (resolved, found[2] or "")
 
 
 def doc_links(value: str, origin: str) -> Iterator[tuple[str, str]]:
@@ -182,7 +176,7 @@ def doc_links(value: str, origin: str) -> Iterator[tuple[str, str]]:
     inline Markdown `value`, written in the file `origin`."""
     if "](" not in value:
         return
-    for token in _inline.parseInline(value)[0].children or ():
+    for token in INLINE.parseInline(value)[0].children or ():
         if token.type == "link_open" and (found := doc_target(str(token.attrs["href"]), origin)):
             yield unquote(str(token.attrs["href"])), found[0]
 

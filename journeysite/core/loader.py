@@ -171,7 +171,15 @@ def inside(root: Path, path: Path) -> bool:
         parts = path.relative_to(root).parts
     except ValueError:
         return path.resolve().is_relative_to(base)
+    if path.resolve() == base.joinpath(*parts):  # no link on the way: one lookup, the common case
+        return True
     return all((root.joinpath(*parts[:i])).resolve().is_relative_to(base) for i in range(1, len(parts) + 1))
+
+
+def content_files(root: Path) -> dict[str, Path]:
+    """Every file of the content folder that stays inside it, by its path
+    relative to it: what the site may read and publish."""
+    return {p.relative_to(root).as_posix(): p for p in sorted(root.rglob("*")) if p.is_file() and inside(root, p)}
 
 
 def unsafe_name(rel: str) -> bool:

@@ -21,7 +21,7 @@ from markdown_it import MarkdownIt
 from markupsafe import Markup, escape
 
 from journeysite.core.diagnostics import one_line
-from journeysite.core.links import doc_target, relative, relpath
+from journeysite.core.links import INLINE, doc_target, relative, relpath
 
 #: Characters that Python-Markdown or its extensions (tables, attr_list) read.
 _SYNTAX_CHARS = "\\`*_[]{}|#!~^=:+-"
@@ -35,7 +35,6 @@ _SPACE = re.compile(r"\s+")
 #: renders as itself, escaped.
 _INLINE_SYNTAX = re.compile(r"[\\`*_\[\]<>&!]|  \n|https?:")
 
-_inline = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).disable("image")
 
 
 def _inert(text: str) -> str:
@@ -120,12 +119,12 @@ def inline_markdown(value: object, page: str | None = None, origin: str | None =
         return Markup("")
     if not _INLINE_SYNTAX.search(str(value)):
         return text(value)  # nothing for markdown-it to do: skip it
-    tokens = _inline.parseInline(str(value))
+    tokens = INLINE.parseInline(str(value))
     if page is not None:
         for token in tokens[0].children or ():
             if token.type == "link_open":
                 token.attrs["href"] = doc_href(str(token.attrs["href"]), origin or page, page, directory_urls, from_file)
-    html = _inline.renderer.render(tokens, _inline.options, {})
+    html = INLINE.renderer.render(tokens, INLINE.options, {})
     parts = _TAG_OR_TEXT.split(html)
     return Markup("".join(p if p.startswith("<") else _inert(p) for p in parts))
 
