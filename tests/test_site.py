@@ -118,8 +118,13 @@ def test_map_page_grid_ownership_evidence_plan(example_site: Site) -> None:
     assert rows["Pain points"][1] == "22-minute average wait on Mondays Has to repeat the policy number twice"
     ownership = article.find("h2", id="ownership").find_next("table")
     owners = [[td.get_text(" ", strip=True) for td in tr.select("td")] for tr in ownership.select("tbody tr")]
-    assert ["Step", "Repair the home / Book a repairer", "Partner network", "partners@larkspur.example"] in owners
-    assert ["Touchpoint", "Claims hotline", "Contact centre", "contact-centre@larkspur.example"] in owners
+    # One row per team, the map's owner first, with what it owns.
+    assert owners[0][:2] == ["Claims", "#claims-cx on chat, claims-cx@larkspur.example"] and owners[0][2].startswith("Map: Make a first home-insurance claim")
+    partners = next(row for row in owners if row[0] == "Partner network")
+    assert partners[1] == "partners@larkspur.example" and "Repair the home / Book a repairer" in partners[2]
+    contact_centre = next(row for row in owners if row[0] == "Contact centre")
+    assert "Touchpoints: Claims hotline" in contact_centre[2]
+    assert len({row[0] for row in owners}) == len(owners)
     evidence = article.find("h2", id="evidence").find_next("table")
     assert "Claims CRM export, H1 2026 ( claims-crm )" in evidence.get_text(" ", strip=True)
     assert evidence.select_one("a")["href"] == "https://intranet.larkspur.example/reports/claims-h1-2026"
@@ -163,19 +168,24 @@ def test_search_index_holds_the_tables_as_words(example_site: Site) -> None:
 
 
 def test_search_leaves_out_listings_of_what_other_pages_say(example_site: Site) -> None:
-    """Touchpoint, team and dashboard pages are found by their titles and
-    text, not by the rows they list: a step is found on its map's page."""
+    """Search finds what authors wrote: a step on its map's page, a team by
+    its own page's text. Pages the site derives (touchpoints, dashboards,
+    indexes) only list that, so they are left out; a team page's listings
+    too."""
     index = json.loads((example_site.root / "search/search_index.json").read_text())
     docs = {d["location"]: d for d in index["docs"]}
-    assert docs["touchpoints/claims-hotline/"]["title"] == "Claims hotline"
+    derived = {loc.partition("#")[0] for loc in docs} & {"touchpoints/claims-hotline/", "touchpoints/", "maps/", "insights/freshness/",
+                                                       "insights/actions/", "insights/evidence/", "insights/coverage/", "insights/wins/"}
+    assert derived == set()
     assert "What we own" in {d["title"] for loc, d in docs.items() if loc.startswith("teams/claims/")}
+    assert any("Claims hotline" in d["text"] for loc, d in docs.items() if loc.startswith(CLAIM))
     step = "Get a claim number"
     found = {loc.partition("#")[0] for loc, d in docs.items() if step in d["text"]}
     assert found == {CLAIM}
     # The listings themselves are on the pages, whole.
     rows = example_site.html("touchpoints/claims-hotline/").select("article table tbody tr")
     assert any(step in row.get_text() for row in rows)
-    assert "data-search-exclude" in str(example_site.html("touchpoints/claims-hotline/").select_one("article table"))
+    assert "data-search-exclude" in str(example_site.article("teams/claims/").find("h3", id="stages-and-steps").find_next("table"))
 
 
 def test_map_page_links_to_its_source_for_editing(example_site: Site) -> None:

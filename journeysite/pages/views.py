@@ -45,6 +45,12 @@ EDIT_SOURCES = {
     "file": "No git history here: the file's modification date. An edit is not a validation.",
 }
 
+#: Front matter of every page the site derives. They list what map, persona
+#: and team pages say, where search finds it; left in, they would outrank
+#: those pages and cost most of the build (the search plugin parses every
+#: tag of a page, even in the parts it leaves out).
+LISTING = "---\nsearch:\n  exclude: true\n---\n\n"
+
 
 @dataclass(frozen=True)
 class Paths:
@@ -306,11 +312,32 @@ def map_page(insights: Insights, entry: Entry[Map], paths: Paths = Paths(), edit
             parent=parent,
             parent_stage_anchor=next((f"stage-{i + 1}" for i, s in enumerate(parent.data.stages) if s.name == m.parent_stage), None)
             if parent is not None and parent.data is not None else None,
-            touchpoints=list(dict.fromkeys(t for s in m.stages for st in s.steps for t in st.touchpoints if t in catalog.touchpoints)),
+            owners=_owners(catalog, entry.title, m),
             children=insights.children.get(entry.id, []),
             stage_anchor={stage.name: f"stage-{i + 1}" for i, stage in enumerate(m.stages)},
         )
     return _page("map.md", catalog, paths, entry.path, **context)
+
+
+def _owners(catalog: Catalog, title: str, m: Map) -> dict[str, dict[str, list[str]]]:
+    """Who owns what on a map, one entry per team (the map's owner first):
+    a reader looks for a team to contact, not for the owner of each row."""
+    owned: dict[str, dict[str, list[str]]] = {}
+
+    def add(team: str, kind: str, name: str) -> None:
+        owned.setdefault(team, {}).setdefault(kind, []).append(name)
+
+    add(m.owner, "Map", title)
+    for stage in m.stages:
+        add(catalog.stage_owner(m, stage), "Stages", stage.name)
+    for stage in m.stages:
+        for step in stage.steps:
+            add(catalog.step_owner(m, stage, step), "Steps", f"{stage.name} / {step.name}")
+    for tid in dict.fromkeys(t for s in m.stages for st in s.steps for t in st.touchpoints):
+        touchpoint = catalog.touchpoints.get(tid)
+        if touchpoint is not None and touchpoint.data is not None:
+            add(touchpoint.data.owner, "Touchpoints", touchpoint.title)
+    return owned
 
 
 def persona_page(insights: Insights, entry: Entry[Any], paths: Paths = Paths()) -> str:
@@ -324,7 +351,17 @@ def team_page(insights: Insights, entry: Entry[Any], paths: Paths = Paths(), par
     catalog = insights.catalog
     owned = insights.ownership.get(entry.id, indexes.Ownership())
     return _page("team.md", catalog, paths, entry.path, parts, entry=entry, t=entry.data,
-                 problems=catalog.problems(entry.path), owned=owned, freshness=insights.freshness)
+                 problems=catalog.problems(entry.path), owned=owned, freshness=insights.freshness, by_map=_by_map(owned))
+
+
+def _by_map(owned: indexes.Ownership) -> list[tuple[str, list[Any], list[StepRef]]]:
+    """The stages and steps a team owns, one row per map, in map order."""
+    rows: dict[str, tuple[str, list[Any], list[StepRef]]] = {}
+    for mid, stage in owned.stages:
+        rows.setdefault(mid, (mid, [], []))[1].append(stage)
+    for ref in owned.steps:
+        rows.setdefault(ref.map_id, (ref.map_id, [], []))[2].append(ref)
+    return [rows[mid] for mid in sorted(rows)]
 
 
 @dataclass(frozen=True)
@@ -444,7 +481,7 @@ def generated_jobs(
     ]
 
     def page(template: str, path: str, spec: Callable[[], tuple[Any, dict[str, Any]]], parts: Parts = parts) -> str:
-        return _page(template, catalog, paths, path, parts, **spec()[1])
+        return LISTING + _page(template, catalog, paths, path, parts, **spec()[1])
 
     jobs: list[Job] = []
     for path, template, spec in specs:
