@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import os
+import queue
+import re
+import signal
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -28,7 +33,8 @@ def test_init_writes_a_knowledge_base_that_checks_and_builds(started: Path) -> N
     assert files == [
         ".github/workflows/journeysite.yml", ".gitignore", ".journeysite/schemas/map.schema.json",
         ".journeysite/schemas/persona.schema.json", ".journeysite/schemas/team.schema.json",
-        ".journeysite/schemas/touchpoints.schema.json", ".vscode/settings.json", "README.md", "content/index.md",
+        ".journeysite/schemas/touchpoints.schema.json", ".vscode/extensions.json", ".vscode/settings.json",
+        ".vscode/tasks.json", "README.md", "content/index.md",
         "content/maps/first-journey.md", "content/personas/customer.md", "content/teams/customer-experience.md",
         "content/touchpoints.yml", "mkdocs.yml",
     ]
@@ -90,3 +96,45 @@ def test_new_help_says_which_kind_each_option_is_for(tmp_path: Path) -> None:
     done = run("new", "--help", cwd=tmp_path)
     assert "--channel VALUE" in done.stdout and "for a new touchpoint" in done.stdout
     assert "for a new map or touchpoint" in done.stdout  # --owner
+
+
+def test_the_editor_task_shows_each_saved_problem_where_it_is(started: Path) -> None:
+    """`.vscode/tasks.json` runs `check --watch`: every save is checked
+    again, and its problem matchers read each line at its file, line and
+    column with its severity (a notice is not an error)."""
+    (task,) = json.loads((started / ".vscode/tasks.json").read_text())["tasks"]
+    matchers = {m["severity"]: m for m in task["problemMatcher"]}
+    begins, ends = (re.compile(matchers["error"]["background"][k]) for k in ("beginsPattern", "endsPattern"))
+    watch = subprocess.Popen([sys.executable, "-m", "journeysite.cli", *task["command"].split()[1:]], cwd=started,
+                             stdout=subprocess.PIPE, text=True, env=ENV)
+    lines: queue.Queue[str] = queue.Queue()
+    threading.Thread(target=lambda: [lines.put(line.rstrip("\n")) for line in watch.stdout or ()], daemon=True).start()
+
+    def one_check() -> list[str]:
+        assert begins.search(lines.get(timeout=60))
+        shown = []
+        while not ends.search(line := lines.get(timeout=60)):
+            shown.append(line)
+        return [*shown, line]
+
+    def problems(shown: list[str]) -> set[tuple[str, str, str, str, str]]:
+        found = set()
+        for severity, matcher in matchers.items():
+            p = matcher["pattern"]
+            for line in shown:
+                if match := re.match(p["regexp"], line):
+                    found.add((severity, match[p["file"]], match[p["line"]], match[p["column"]], match[p["code"]]))
+        return found
+
+    try:
+        first = one_check()
+        assert first[-1].endswith("0 errors, 0 warnings, 1 notice")
+        assert problems(first) == {("info", "content/maps/first-journey.md", "4", "1", "JS301")}
+        map_file = started / "content/maps/first-journey.md"
+        map_file.write_text(map_file.read_text().replace("persona: customer", "persona: nobody"))
+        second = one_check()
+        assert ("error", "content/maps/first-journey.md", "5", "10", "JS201") in problems(second)
+        assert second[-1].endswith("1 error, 0 warnings, 1 notice")
+    finally:
+        watch.send_signal(signal.SIGINT)
+        assert watch.wait(timeout=30) == 0

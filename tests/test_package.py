@@ -17,12 +17,19 @@ from conftest import REPO
 
 
 @pytest.fixture(scope="module")
-def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The wheel built from this repository."""
+    work = tmp_path_factory.mktemp("dist")
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(work), str(REPO)], check=True,
+                   capture_output=True)
+    (built,) = work.glob("journeysite-*.whl")
+    return built
+
+
+@pytest.fixture(scope="module")
+def installed(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A virtual environment with the built wheel installed; its bin folder."""
     work = tmp_path_factory.mktemp("package")
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(work / "dist"), str(REPO)], check=True,
-                   capture_output=True)
-    (wheel,) = (work / "dist").glob("journeysite-*.whl")
     names = zipfile.ZipFile(wheel).namelist()
     for needed in ("journeysite/py.typed", "journeysite/pages/templates/map.md", "journeysite/pages/assets/journeysite.css",
                    "journeysite/pages/assets/journeysite.js", "journeysite/cli/starter/workflow.yml",
@@ -91,3 +98,26 @@ def _open_map_page(site: Path) -> dict[str, object]:
         httpd.shutdown()
     seen["outside"] = [u for u in requests if not u.startswith(base) and not u.startswith("data:")]
     return seen
+
+
+def test_pipx_installs_the_commands_a_team_runs(wheel: Path, tmp_path: Path) -> None:
+    """`pipx install --include-deps journeysite` (as the docs say) puts
+    `journeysite` and `mkdocs` on the PATH, in an environment of their own
+    that builds a new knowledge base."""
+    bin_dir = tmp_path / "bin"
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PIPX_HOME": str(tmp_path / "pipx"), "PIPX_BIN_DIR": str(bin_dir),
+           "PIPX_MAN_DIR": str(tmp_path / "man"), "PIPX_DEFAULT_PYTHON": sys.executable}
+    done = subprocess.run([sys.executable, "-m", "pipx", "install", "--include-deps", str(wheel)], env=env, capture_output=True,
+                          text=True)
+    assert done.returncode == 0, done.stderr
+    assert (bin_dir / "journeysite").is_file() and (bin_dir / "mkdocs").is_file()
+
+    def run(*command: str, cwd: Path = tmp_path / "kb") -> subprocess.CompletedProcess[str]:
+        return subprocess.run([str(bin_dir / command[0]), *command[1:]], cwd=cwd, env=env, capture_output=True, text=True)
+
+    assert run("journeysite", "init", "kb", cwd=tmp_path).returncode == 0
+    assert run("journeysite", "mermaid").returncode == 0  # the cache the suite already filled
+    assert run("journeysite", "check").returncode == 0
+    build = run("mkdocs", "build", "--strict")
+    assert build.returncode == 0, build.stderr
+    assert (tmp_path / "kb/site/maps/first-journey/index.html").is_file()

@@ -9,6 +9,7 @@ import json
 import os
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 from journeysite import __version__
@@ -21,7 +22,7 @@ from journeysite.core.diagnostics import Diagnostic, Severity, count, counted, o
 from journeysite.core.indexes import Insights
 from journeysite.core.links import Page, anchors, plain_page
 from journeysite.core.links import check as check_links
-from journeysite.core.loader import content_files
+from journeysite.core.loader import ParseCache, content_files
 from journeysite.core.project import Project, ProjectError, build_date, find_project
 from journeysite.core.schema import KINDS as SCHEMA_KINDS
 from journeysite.core.schema import json_schema
@@ -43,6 +44,8 @@ def main(argv: list[str] | None = None) -> int:
     check.add_argument("path", nargs="?", default="mkdocs.yml", help="a content folder or a mkdocs.yml (default: ./mkdocs.yml)")
     check.add_argument("--format", choices=("text", "json", "github"), default="text")
     check.add_argument("--today", type=dt.date.fromisoformat, help="compute freshness for this date (YYYY-MM-DD)")
+    check.add_argument("--watch", action="store_true",
+                       help="check again whenever a file changes, until interrupted (an editor's task shows the problems as you save)")
 
     schema = commands.add_parser("schema", help="print the JSON Schema of a file kind")
     schema.add_argument("kind", nargs="?", choices=sorted(SCHEMA_KINDS), default="map")
@@ -91,9 +94,56 @@ def _mermaid(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
-    project = find_project(Path(args.path))
+    if not args.watch:
+        return _check_once(args, find_project(Path(args.path)))
+    cache = ParseCache()
+    seen: dict[str, tuple[int, int]] | None = None
+    try:
+        while True:
+            try:
+                project = find_project(Path(args.path))
+            except ProjectError as exc:  # mkdocs.yml half-edited: say so once, and wait for the next save
+                if seen != {}:
+                    print(f"journeysite: {exc}", file=sys.stderr, flush=True)
+                seen = {}
+            else:
+                now = _stamps(project)
+                if now != seen:
+                    seen = now
+                    print(f"{WATCH_START} {_shown(project.content)}", flush=True)
+                    _check_once(args, project, cache)
+                    sys.stdout.flush()
+            time.sleep(WATCH_INTERVAL)
+    except KeyboardInterrupt:
+        return 0
+
+
+#: The line `check --watch` prints before each check: where an editor's
+#: problem matcher starts collecting (see `init`'s `.vscode/tasks.json`).
+WATCH_START = "journeysite check: checking"
+#: How often `check --watch` looks for changed files, in seconds: stat-ing
+#: every file is cheap next to parsing one.
+WATCH_INTERVAL = 0.5
+
+
+def _stamps(project: Project) -> dict[str, tuple[int, int]]:
+    """Modification time and size of every file a check reads."""
+    files = [*content_files(project.content).values(), *([project.config_file] if project.config_file else [])]
+    stamps = {}
+    for file in files:
+        try:
+            stat = file.stat()
+        except OSError:  # removed while we looked
+            continue
+        stamps[str(file)] = (stat.st_mtime_ns, stat.st_size)
+    return stamps
+
+
+def _check_once(args: argparse.Namespace, project: Project, cache: ParseCache | None = None) -> int:
     today = build_date(args.today or project.settings.today)
-    catalog = project.catalog(today)
+    catalog = project.catalog(today, cache)
+    if cache is not None:
+        cache.prune()
     root = _shown(project.content)
     diagnostics = sorted([*catalog.diagnostics, *_link_problems(project, catalog)])
     # What the plugin would warn about in mkdocs.yml (a strict build fails on it).

@@ -17,7 +17,8 @@ from journeysite.core.schema import KINDS as SCHEMA_KINDS
 from journeysite.core.schema import json_schema
 
 #: Starter files by where they go; package files have no leading dot.
-RENAMED = {"gitignore": ".gitignore", "workflow.yml": ".github/workflows/journeysite.yml"}
+RENAMED = {"gitignore": ".gitignore", "workflow.yml": ".github/workflows/journeysite.yml",
+           "vscode-tasks.json": ".vscode/tasks.json", "vscode-extensions.json": ".vscode/extensions.json"}
 #: Files whose text names the site.
 NAMED = ("mkdocs.yml", "README.md", "content/index.md")
 

@@ -17,6 +17,7 @@ from typing import Any
 import yaml
 
 from journeysite.core.catalog import Catalog, build
+from journeysite.core.loader import ParseCache
 from journeysite.core.settings import Settings, SettingsError
 
 
@@ -41,9 +42,10 @@ class Project:
     #: MkDocs' `use_directory_urls`: `maps/x/` rather than `maps/x.html`.
     directory_urls: bool = True
 
-    def catalog(self, today: dt.date) -> Catalog:
-        """The knowledge base, read with this project's settings."""
-        return build(self.content, today, self.settings)
+    def catalog(self, today: dt.date, cache: ParseCache | None = None) -> Catalog:
+        """The knowledge base, read with this project's settings (`cache`:
+        files parsed before are not parsed again)."""
+        return build(self.content, today, self.settings, cache)
 
 
 def build_date(fixed: dt.date | None, environ: Mapping[str, str] = os.environ) -> dt.date:
