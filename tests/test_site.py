@@ -116,6 +116,7 @@ def test_map_page_grid_ownership_evidence_plan(example_site: Site) -> None:
     assert rows["Emotion"] == ["1 · very negative", "2 · negative", "3 · neutral"]
     assert rows["Touchpoints"][1] == "Claims hotline"
     assert rows["Pain points"][1] == "22-minute average wait on Mondays Has to repeat the policy number twice"
+    assert rows["Evidence"][1] == "Claims hotline call reasons and wait times, Q2 2026 Claims CRM export, H1 2026"  # titles, not ids
     ownership = article.find("h2", id="ownership").find_next("table")
     owners = [[td.get_text(" ", strip=True) for td in tr.select("td")] for tr in ownership.select("tbody tr")]
     # One row per team, the map's owner first, with what it owns.

@@ -38,7 +38,12 @@ def init(folder: Path, site_name: str, force: bool = False) -> list[Path]:
         written += _write(folder / RENAMED.get(rel, rel), text)
     for kind in sorted(SCHEMA_KINDS):
         written += _write(folder / ".journeysite/schemas" / f"{kind}.schema.json", json.dumps(json_schema(kind), indent=2) + "\n")
-    settings = {"yaml.schemas": {"./.journeysite/schemas/touchpoints.schema.json": "content/touchpoints.yml"}}
+    settings = {
+        "yaml.schemas": {"./.journeysite/schemas/touchpoints.schema.json": "content/touchpoints.yml"},
+        # The task in tasks.json checks each save: saving a second after typing stops checks as you type.
+        "files.autoSave": "afterDelay",
+        "files.autoSaveDelay": 1000,
+    }
     written += _write(folder / ".vscode/settings.json", json.dumps(settings, indent=2) + "\n")
     return written
 

@@ -308,6 +308,7 @@ def map_page(insights: Insights, entry: Entry[Map], paths: Paths = Paths(), edit
             lowest=lowest_moments(m),
             diagram=Markup(journey(m, lambda stage, step: team_names.get(o := catalog.step_owner(m, stage, step), o))),
             cited=cited,
+            source_titles={s.id: s.title for s in m.sources},
             actions=insights.actions_by_map.get(entry.id, []),
             parent=parent,
             parent_stage_anchor=next((f"stage-{i + 1}" for i, s in enumerate(parent.data.stages) if s.name == m.parent_stage), None)
