@@ -42,9 +42,9 @@ def test_nothing_is_lost(project: SiteProject) -> None:
     named = {d.path for d in catalog.diagnostics}
     for file in sorted(p for p in project.kb.root.rglob("*") if p.is_file()):
         rel = file.relative_to(project.kb.root).as_posix()
-        if rel == "touchpoints.yml":
-            for tid in catalog.touchpoints:
-                assert (site.root / "touchpoints" / tid / "index.html").is_file(), tid
+        if rel in ("touchpoints.yml", "systems.yml"):
+            for ident in (catalog.touchpoints if rel == "touchpoints.yml" else catalog.systems):
+                assert (site.root / rel.removesuffix(".yml") / ident / "index.html").is_file(), ident
             continue
         page = site.root / (rel[:-3] + "/index.html" if not rel.endswith("index.md") else rel[:-3] + ".html")
         assert page.is_file() or rel in named, f"{rel}: no page and no diagnostic"

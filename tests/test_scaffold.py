@@ -83,7 +83,7 @@ def test_without_a_terminal_missing_and_wrong_values_fail_clearly(repo: GitRepo)
         "journeysite: cannot write content/maps/lost-keys.md:",
         "  --lead does not apply to a map",
         "  missing --title",
-        "  missing --persona (one of: downsizing-retiree, first-time-homeowner, small-landlord, student-renter)",
+        "  missing --persona (one of: claims-handler, downsizing-retiree, first-time-homeowner, loss-adjuster, small-landlord, student-renter)",
         "  --phase: unknown phase 'owen' (did you mean 'own'?); one of: buy, own, advocate",
         "  --owner: unknown owner 'claim' (did you mean 'claims'?); one of: claims, contact-centre, digital, marketing, partner-network, sales",
     ]
@@ -97,7 +97,7 @@ def test_without_a_terminal_missing_and_wrong_values_fail_clearly(repo: GitRepo)
 
 def test_in_a_terminal_it_asks_for_what_is_missing(repo: GitRepo) -> None:
     """A real pseudo-terminal: wrong answers are explained and asked again."""
-    answers = iter(["Report a burst pipe", "nobody", "2", "own", "claims"])
+    answers = iter(["Report a burst pipe", "nobody", "3", "own", "claims"])
     master, slave = pty.openpty()
     process = subprocess.Popen([sys.executable, "-m", "journeysite.cli", "new", "map", "burst-pipe"],
                                cwd=repo.site.root, stdin=slave, stdout=slave, stderr=slave)
@@ -118,7 +118,7 @@ def test_in_a_terminal_it_asks_for_what_is_missing(repo: GitRepo) -> None:
     text = transcript.decode()
     assert process.returncode == 0, text
     assert "Title of the journey, in the customer's words:" in text
-    assert "unknown persona 'nobody'" in text and "  2. first-time-homeowner" in text
+    assert "unknown persona 'nobody'" in text and "  3. first-time-homeowner" in text
     data = front_matter(repo.kb.root / "maps/burst-pipe.md")
     assert (data["title"], data["persona"], data["phase"], data["owner"]) == ("Report a burst pipe", "first-time-homeowner", "own", "claims")
     assert errors_of(repo, "maps/burst-pipe.md") == []

@@ -219,7 +219,7 @@ def test_unvalidated_and_overdue_maps_are_flagged(example_site: Site) -> None:
 
 def test_all_maps_index(example_site: Site) -> None:
     rows = example_site.article("maps/").select("tbody tr")
-    assert len(rows) == 7
+    assert len(rows) == 8
     first = [td.get_text(" ", strip=True) for td in rows[0].select("td")]
     assert first == ["Buy home insurance for a first home", "First-time homeowner", "buy", "Sales and underwriting",
                      "\u2714 Fresh", "100 %", "2026-08-12"]
@@ -240,12 +240,15 @@ def test_persona_and_team_pages_gain_their_sections(example_site: Site) -> None:
 
 def test_touchpoint_pages(example_site: Site) -> None:
     index = {tr.td.get_text(): [td.get_text(" ", strip=True) for td in tr.select("td")] for tr in example_site.article("touchpoints/").select("tbody tr")}
-    assert index["Claims hotline"] == ["Claims hotline", "phone", "Contact centre", "2", "2.5"]
+    # The storm map's handler scores the hotline 2: only the customers' scores (2, 3, 1) count.
+    assert index["Claims hotline"] == ["Claims hotline", "phone", "Contact centre", "3", "2.0"]
     assert index["Live chat"][-1] == "not used"
     page = example_site.article("touchpoints/claims-hotline/")
     rows = [[td.get_text(" ", strip=True) for td in tr.select("td")][:4] for tr in page.select("tbody tr")]
     assert rows == [["Make a first home-insurance claim", "Report the damage", "Call the claims hotline", "2 · negative"],
-                    ["Make a first home-insurance claim", "Report the damage", "Get a claim number", "3 · neutral"]]
+                    ["Make a first home-insurance claim", "Report the damage", "Get a claim number", "3 · neutral"],
+                    ["Settle a storm-damage claim (service blueprint)", "Report the storm damage", "Call on the morning after the storm",
+                     "First-time homeowner: 1 · very negative Claims handler: 2 · negative"]]
     # A step with two touchpoints is on both pages (its row rendered once), linking to its map from each.
     for tid in ("claims-hotline", "claim-updates"):
         (row,) = [tr for tr in example_site.article(f"touchpoints/{tid}/").select("tbody tr") if "Get a claim number" in tr.get_text()]
@@ -282,7 +285,8 @@ def test_insight_pages(example_site: Site) -> None:
 def test_maps_json_and_tags(example_site: Site) -> None:
     data = json.loads((example_site.root / "maps.json").read_text())
     assert sorted(data["maps"]) == ["buy-first-home-insurance", "claim-photo-evidence", "first-home-claim",
-                                    "recommend-larkspur", "renew-landlord-policies", "repair-booking", "switch-to-landlord-cover"]
+                                    "recommend-larkspur", "renew-landlord-policies", "repair-booking", "storm-damage-claim",
+                                    "switch-to-landlord-cover"]
     assert data["maps"]["first-home-claim"]["derived"]["freshness"] == "fresh"
     assert data["maps"]["first-home-claim"]["stages"][0]["steps"][1]["touchpoints"] == ["claims-hotline"]
     assert data["errors"] == [] and data["build_date"] == "2026-11-23"

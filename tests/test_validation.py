@@ -40,10 +40,14 @@ def test_unknown_key_suggests_the_nearest(kb: KnowledgeBase) -> None:
 
 
 def test_missing_required_field_points_at_its_parent(kb: KnowledgeBase) -> None:
-    kb.edit(CLAIM, "        emotion: 1\n", "")
-    assert kb.errors() == [
-        f"{at(kb, CLAIM, 'name: Discover')}: JS111 stages[0].steps[0].emotion: required field 'emotion' is missing"
-    ]
+    kb.edit(CLAIM, "      - name: Discover the damage\n", "      - emotion_note: gone\n")
+    errors = kb.errors()
+    assert f"{at(kb, CLAIM, 'emotion_note')}: JS111 stages[0].steps[0].name: required field 'name' is missing" in errors
+
+
+def test_a_step_without_emotion_is_not_measured_not_an_error(kb: KnowledgeBase) -> None:
+    kb.edit(CLAIM, "        emotion: 1\n", "", )
+    assert kb.errors() == []
 
 
 def test_missing_required_top_level_field(kb: KnowledgeBase) -> None:
@@ -54,8 +58,8 @@ def test_missing_required_top_level_field(kb: KnowledgeBase) -> None:
 @pytest.mark.parametrize(
     "old, new, needle, expected",
     [
-        ("emotion: 1\n", "emotion: seven\n", "seven", "JS112 stages[0].steps[0].emotion: expected a whole number, got 'seven'"),
-        ("emotion: 1\n", "emotion: true\n", "true", "JS112 stages[0].steps[0].emotion: expected a whole number, got true (a yes/no value)"),
+        ("emotion: 1\n", "emotion: seven\n", "seven", "JS113 stages[0].steps[0].emotion: expected a score from 1 (very negative) to 5 (very positive), or one per actor like {customer: 2, loan-officer: 4}; got 'seven'"),
+        ("emotion: 1\n", "emotion: true\n", "true", "JS113 stages[0].steps[0].emotion: expected a score from 1 (very negative) to 5 (very positive), or one per actor like {customer: 2, loan-officer: 4}; got True"),
         ("contributors: [contact-centre, digital, partner-network]", "contributors: digital", "digital\n",
          "JS112 contributors: expected a list, got 'digital'"),
         ("title: Make a first", "title:\n  - Make a first", "- Make", "JS112 title: expected text, got a list"),
@@ -70,8 +74,8 @@ def test_wrong_types(kb: KnowledgeBase, old: str, new: str, needle: str, expecte
 @pytest.mark.parametrize(
     "old, new, needle, expected",
     [
-        ("emotion: 1\n", "emotion: 7\n", "emotion: |7", "JS113 stages[0].steps[0].emotion: must be at most 5, got the number 7"),
-        ("emotion: 1\n", "emotion: 0\n", "emotion: |0", "JS113 stages[0].steps[0].emotion: must be at least 1, got the number 0"),
+        ("emotion: 1\n", "emotion: 7\n", "emotion: |7", "JS113 stages[0].steps[0].emotion: expected a score from 1 (very negative) to 5 (very positive), or one per actor like {customer: 2, loan-officer: 4}; got 7"),
+        ("emotion: 1\n", "emotion: 0\n", "emotion: |0", "JS113 stages[0].steps[0].emotion: expected a score from 1 (very negative) to 5 (very positive), or one per actor like {customer: 2, loan-officer: 4}; got 0"),
         ("customers: 12", "customers: -3", "-3", "JS113 validation.customers: must be at least 0, got the number -3"),
         ("phase: own", "phase: onw", "onw", "JS113 phase: 'onw' is not one of: buy, own, advocate (did you mean 'own'?)"),
         ("method: interviews", "method: focus-group", "focus-group",

@@ -62,23 +62,27 @@ def test_ownership_of_the_example(kb: KnowledgeBase) -> None:
     # Overdue and unvalidated maps come first for their owner.
     assert own["sales"].maps == ["renew-landlord-policies", "switch-to-landlord-cover", "buy-first-home-insurance"]
     assert own["claims"].contributes_to == ["claim-photo-evidence", "recommend-larkspur", "repair-booking"]
+    assert own["partner-network"].contributes_to[-1] == "storm-damage-claim"
     # Stage owner defaults to the map owner; step owner to the first touchpoint's owner.
     assert ("first-home-claim", "Assess the claim") in [(mid, s.name) for mid, s in own["claims"].stages]
     photo = [r for r in own["digital"].steps if r.step.name == "Send photos of the damage"]
-    assert [r.map_id for r in photo] == ["first-home-claim"]
+    assert [r.map_id for r in photo] == ["first-home-claim", "storm-damage-claim"]
     discover = [r for r in own["contact-centre"].steps if r.step.name == "Discover the damage"]
     assert len(discover) == 1  # no touchpoint: falls back to the stage owner
     assert own["contact-centre"].touchpoints == ["claims-hotline", "live-chat"]
     assert [a.action.title for a in own["partner-network"].actions] == [
-        "Online slot booking with network repairers", "Publish repairers' free slots for online booking"]
+        "Online slot booking with network repairers", "Publish repairers' free slots for online booking",
+        "Name the adjusting firm in the first claim update"]
 
 
 def test_touchpoint_usage(kb: KnowledgeBase) -> None:
     usage = indexes.Insights(kb.catalog()).touchpoint_usage
     hotline = usage["claims-hotline"]
     assert [(u.map_id, u.step.name, u.step.emotion) for u in hotline.uses] == [
-        ("first-home-claim", "Call the claims hotline", 2), ("first-home-claim", "Get a claim number", 3)]
-    assert hotline.mean_emotion == 2.5
+        ("first-home-claim", "Call the claims hotline", 2), ("first-home-claim", "Get a claim number", 3),
+        ("storm-damage-claim", "Call on the morning after the storm", {"first-time-homeowner": 1, "claims-handler": 2})]
+    assert hotline.scores == (2, 3, 1)  # the claims handler's 2 is not a customer's score
+    assert hotline.mean_emotion == 2.0
     assert usage["live-chat"].uses == () and usage["live-chat"].mean_emotion is None
 
 
@@ -86,11 +90,12 @@ def test_coverage_flags_high_value_personas_without_maps(kb: KnowledgeBase) -> N
     cov = indexes.coverage(kb.catalog())
     assert cov.matrix["first-time-homeowner"] == {
         "buy": ["buy-first-home-insurance"],
-        "own": ["claim-photo-evidence", "first-home-claim", "repair-booking"],
+        "own": ["claim-photo-evidence", "first-home-claim", "repair-booking", "storm-damage-claim"],
         "advocate": ["recommend-larkspur"],
     }
     assert cov.matrix["student-renter"] == {"buy": [], "own": [], "advocate": []}
-    assert cov.uncovered_high_value == ["downsizing-retiree"]  # student-renter is low value
+    assert cov.uncovered_high_value == ["downsizing-retiree"]  # student-renter is low value; claims-handler is staff
+    assert "claims-handler" not in cov.matrix
 
 
 def test_action_board_quadrants(kb: KnowledgeBase) -> None:

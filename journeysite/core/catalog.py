@@ -14,7 +14,7 @@ from journeysite.core.frontmatter import Path as FieldPath
 from journeysite.core.frontmatter import dotted
 from journeysite.core.links import relative
 from journeysite.core.loader import Loaded, ParseCache, load
-from journeysite.core.model import Entry, Map, Persona, Stage, Step, Team, Touchpoint
+from journeysite.core.model import Entry, Map, Persona, Stage, Step, System, Team, Touchpoint
 from journeysite.core.settings import Settings
 
 
@@ -27,6 +27,7 @@ class Catalog:
     diagnostics: tuple[Diagnostic, ...]
     today: dt.date
     settings: Settings = field(default_factory=Settings)
+    systems: dict[str, Entry[System]] = field(default_factory=dict)
     _by_path: dict[str, list[Diagnostic]] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -45,6 +46,12 @@ class Catalog:
         for ident, entry in self.maps.items():
             if entry.data is not None:
                 yield ident, entry.data
+
+    def is_customer(self, persona: str) -> bool:
+        """Whether a persona counts in customer figures: not an employee or
+        partner (an unknown persona's error is reported elsewhere)."""
+        entry = self.personas.get(persona)
+        return entry is None or entry.data is None or entry.data.kind == "customer"
 
     def stage_owner(self, m: Map, stage: Stage) -> str:
         return stage.owner or m.owner
@@ -66,7 +73,7 @@ def build(root: Path, today: dt.date, settings: Settings | None = None, cache: P
     loaded = load(root, today, settings, cache)
     diagnostics = loaded.diagnostics + list(_references(loaded)) + list(_links(loaded, root, settings)) + list(_notices(loaded, today, settings))
     diagnostics.sort(key=lambda d: (d.path, d.line, d.col, d.code))
-    return Catalog(loaded.maps, loaded.personas, loaded.teams, loaded.touchpoints, tuple(diagnostics), today, settings)
+    return Catalog(loaded.maps, loaded.personas, loaded.teams, loaded.touchpoints, tuple(diagnostics), today, settings, loaded.systems)
 
 
 def _references(loaded: Loaded) -> Iterable[Diagnostic]:
@@ -80,16 +87,19 @@ def _references(loaded: Loaded) -> Iterable[Diagnostic]:
         if ref is not None and ref not in teams:
             yield unknown(path, loc, "JS202", "team", f"teams/{ref}.md", ref, teams)
 
-    for tid, touchpoint in loaded.touchpoints.items():
-        if touchpoint.data is not None:
-            yield from team(touchpoint.path, (tid, "owner"), touchpoint.data.owner)
+    for registry in (loaded.touchpoints, loaded.systems):
+        for rid, item in registry.items():
+            if item.data is not None:
+                yield from team(item.path, (rid, "owner"), item.data.owner)
 
     for entry in loaded.maps.values():
         m, path = entry.data, entry.path
         if m is None:
             continue
-        if m.persona not in loaded.personas:
-            yield unknown(path, ("persona",), "JS201", "persona", f"personas/{m.persona}.md", m.persona, loaded.personas)
+        for loc, persona in [(("persona",), m.persona), *((("actors", i), a) for i, a in enumerate(m.actors))]:
+            if persona not in loaded.personas:
+                yield unknown(path, loc, "JS201", "persona", f"personas/{persona}.md", persona, loaded.personas)
+        actors = [m.persona, *m.actors]
         yield from team(path, ("owner",), m.owner)
         for i, ref in enumerate(m.contributors):
             yield from team(path, ("contributors", i), ref)
@@ -101,6 +111,15 @@ def _references(loaded: Loaded) -> Iterable[Diagnostic]:
                 for k, tp in enumerate(step.touchpoints):
                     if tp not in loaded.touchpoints:
                         yield unknown(path, (*at, "touchpoints", k), "JS203", "touchpoint", f"'{tp}' in touchpoints.yml", tp, loaded.touchpoints)
+                for k, sid in enumerate(step.support):
+                    if sid not in loaded.systems:
+                        yield unknown(path, (*at, "support", k), "JS214", "system", f"'{sid}' in systems.yml", sid, loaded.systems)
+                for actor in step.emotion if isinstance(step.emotion, dict) else ():
+                    if actor not in actors:
+                        line, col = loaded.marks[path].key((*at, "emotion", actor))
+                        yield Diagnostic(path, line, col, "JS215", dotted((*at, "emotion")),
+                                         f"'{actor}' is not an actor of this map: add it to actors, or score one of "
+                                         f"{', '.join(actors)}{did_you_mean(actor, actors)}")
         for i, action in enumerate(m.actions):
             yield from team(path, ("actions", i, "owner"), action.owner)
         yield from _parent(loaded, m, path)

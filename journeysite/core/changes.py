@@ -20,7 +20,7 @@ from journeysite.core.model import Entry, Map, Stage, Step
 Kind = Literal["added", "removed", "changed", "renamed", "moved", "reordered"]
 #: The order in which a map's changes are shown, most consequential first.
 SECTIONS = ("Map", "Owners", "Validation", "Stages", "Steps", "Emotions", "Pain points",
-            "Opportunities", "Actions", "Evidence", "Other")
+            "Opportunities", "Bright spots", "Blueprint", "Actions", "Evidence", "Other")
 #: A removed and an added item are one renamed item when at least this similar.
 SIMILAR = 0.6
 #: Errors listed in a comment; the count says how many more there are.
@@ -65,7 +65,7 @@ class MapChange:
 @dataclass(frozen=True)
 class Diff:
     maps: list[MapChange]
-    #: Personas, teams and touchpoints added, removed or renamed.
+    #: Personas, teams, touchpoints and systems added, removed or renamed.
     registry: list[Line]
     errors_before: int
     errors_after: int
@@ -97,7 +97,7 @@ def diff(old: Catalog, new: Catalog) -> Diff:
                 for i in added if i not in renamed_to for e in [new.maps[i]]]
     changes += [MapChange(i, old.maps[i].title, old.maps[i].path, "removed") for i in removed if i not in renames]
     registry = [*_registry("persona", old.personas, new.personas), *_registry("team", old.teams, new.teams),
-                *_registry("touchpoint", old.touchpoints, new.touchpoints)]
+                *_registry("touchpoint", old.touchpoints, new.touchpoints), *_registry("system", old.systems, new.systems)]
     order = {"added": 0, "changed": 1, "removed": 2}
     changes.sort(key=lambda c: (order[c.kind], c.path))
     # Line and column aside, which edits above an old error shift.
@@ -174,12 +174,20 @@ def _fields(change: MapChange, a: Map, b: Map) -> None:
     _items(change, "Owners", "contributor", a.contributors, b.contributors)
     _items(change, "Other", "gap", a.gaps, b.gaps)
     _items(change, "Other", "tag", a.tags, b.tags)
+    _items(change, "Map", "actor", a.actors, b.actors)
     _items(change, "Other", "win", [w.title for w in a.wins], [w.title for w in b.wins])
 
 
 def _value(change: MapChange, section: str, subject: str, before: object, after: object, trend: str = "") -> None:
     if before != after:
         change.add(section, Line("changed", subject, _shown(before), _shown(after), trend))
+
+
+def _emotion(value: int | dict[str, int] | None) -> str:
+    """A step's emotion as a reviewer reads it."""
+    if value is None:
+        return "not measured"
+    return ", ".join(f"{actor} {score}" for actor, score in value.items()) if isinstance(value, dict) else str(value)
 
 
 def _shown(value: object) -> str:
@@ -281,7 +289,7 @@ def _steps(change: MapChange, matched: list[tuple[Stage, Stage]], a: Map, b: Map
     for s, x in gone.values():
         change.add("Steps", Line("removed", "step", before=f"{s.name} / {x.name}"))
     for t, y in fresh.values():
-        change.add("Steps", Line("added", "step", after=f"{t.name} / {y.name} (emotion {y.emotion})"))
+        change.add("Steps", Line("added", "step", after=f"{t.name} / {y.name} (emotion {_emotion(y.emotion)})"))
     for _, x, t, y in pairs:
         _step(change, f"{t.name} / {y.name}", x, y)
 
@@ -293,13 +301,24 @@ def _step_similarity(a: Step, b: Step) -> float:
 
 
 def _step(change: MapChange, where: str, a: Step, b: Step) -> None:
-    _value(change, "Emotions", where, a.emotion, b.emotion, "↑" if b.emotion > a.emotion else "↓")
+    if a.emotion != b.emotion:
+        trend = ("↑" if b.emotion > a.emotion else "↓") if isinstance(a.emotion, int) and isinstance(b.emotion, int) else ""
+        change.add("Emotions", Line("changed", where, _emotion(a.emotion), _emotion(b.emotion), trend))
     _items(change, "Pain points", where, a.pain_points, b.pain_points)
     _items(change, "Opportunities", where, a.opportunities, b.opportunities)
+    _items(change, "Bright spots", where, a.bright_spots, b.bright_spots)
     _value(change, "Owners", f"owner of step {where}", a.owner, b.owner)
     _items(change, "Other", f"touchpoint of {where}", a.touchpoints, b.touchpoints)
+    _items(change, "Blueprint", f"system supporting {where}", a.support, b.support)
     _items(change, "Evidence", f"source cited by {where}", a.evidence, b.evidence)
-    edited = [f for f in ("actions", "thoughts", "feelings") if getattr(a, f) != getattr(b, f)]
+    _items(change, "Evidence", f"quote in {where}", [q.text for q in a.quotes], [q.text for q in b.quotes])
+    if a.moment_that_matters != b.moment_that_matters:
+        change.add("Other", Line("added", "moment that matters", after=where) if b.moment_that_matters
+                   else Line("removed", "moment that matters", before=where))
+    lanes = [f for f in ("frontstage", "backstage") if getattr(a, f) != getattr(b, f)]
+    if lanes:
+        change.add("Blueprint", Line("changed", where, "", "edited " + ", ".join(lanes)))
+    edited = [f for f in ("actions", "thoughts", "feelings", "duration", "optional", "branches") if getattr(a, f) != getattr(b, f)]
     if edited:
         change.add("Other", Line("changed", where, "", "edited " + ", ".join(edited)))
 

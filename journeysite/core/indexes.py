@@ -12,6 +12,7 @@ from typing import Literal
 
 from journeysite.core.catalog import Catalog
 from journeysite.core.freshness import URGENCY, Freshness, freshness
+from journeysite.core.metrics import customer_scores
 from journeysite.core.model import PHASES, Action, Entry, Map, Phase, Stage, Step, Win
 from journeysite.core.validate import find_step, step_index
 
@@ -52,10 +53,12 @@ class Ownership:
 @dataclass(frozen=True)
 class TouchpointUse:
     uses: tuple[StepRef, ...]
+    #: Customers' scores of those steps (shown on the touchpoint's page, the index and in maps.json).
+    scores: tuple[int, ...] = ()
 
-    @cached_property  # shown on the touchpoint's page, the index and in maps.json
+    @cached_property
     def mean_emotion(self) -> float | None:
-        return sum(u.step.emotion for u in self.uses) / len(self.uses) if self.uses else None
+        return sum(self.scores) / len(self.scores) if self.scores else None
 
 
 Quadrant = Literal["quick-win", "big-bet", "fill-in", "thankless", "balanced"]
@@ -141,7 +144,17 @@ def touchpoint_usage(catalog: Catalog, all_steps: list[StepRef]) -> dict[str, To
     for ref in all_steps:
         for tid in dict.fromkeys(ref.step.touchpoints):
             uses.setdefault(tid, []).append(ref)
-    return {tid: TouchpointUse(tuple(refs)) for tid, refs in sorted(uses.items())}
+    return {tid: TouchpointUse(tuple(refs), tuple(s for r in refs for s in customer_scores(r.map, r.step, catalog.is_customer)))
+            for tid, refs in sorted(uses.items())}
+
+
+def system_usage(catalog: Catalog, all_steps: list[StepRef]) -> dict[str, list[StepRef]]:
+    """Every system (known or merely referenced) with the steps it supports."""
+    uses: dict[str, list[StepRef]] = {sid: [] for sid in catalog.systems}
+    for ref in all_steps:
+        for sid in dict.fromkeys(ref.step.support):
+            uses.setdefault(sid, []).append(ref)
+    return dict(sorted(uses.items()))
 
 
 @dataclass(frozen=True)
@@ -153,7 +166,8 @@ class Coverage:
 
 
 def coverage(catalog: Catalog) -> Coverage:
-    matrix: dict[str, dict[Phase, list[str]]] = {pid: {p: [] for p in PHASES} for pid in sorted(catalog.personas)}
+    """Customer personas by phase (employees and partners are not customers)."""
+    matrix: dict[str, dict[Phase, list[str]]] = {pid: {p: [] for p in PHASES} for pid in sorted(catalog.personas) if catalog.is_customer(pid)}
     for mid, m in catalog.valid_maps():
         if m.persona in matrix:
             matrix[m.persona][m.phase].append(mid)
@@ -213,6 +227,27 @@ class Insights:
     @cached_property
     def coverage(self) -> Coverage:
         return coverage(self.catalog)
+
+    @cached_property
+    def system_usage(self) -> dict[str, list[StepRef]]:
+        return system_usage(self.catalog, self.steps)
+
+    @cached_property
+    def maps_of(self) -> dict[str, list[str]]:
+        """Ids of the maps of each persona, whatever its kind."""
+        out: dict[str, list[str]] = {}
+        for mid, m in self.catalog.valid_maps():
+            out.setdefault(m.persona, []).append(mid)
+        return out
+
+    @cached_property
+    def takes_part(self) -> dict[str, list[str]]:
+        """Ids of the maps each persona takes part in as one of their `actors`."""
+        out: dict[str, list[str]] = {}
+        for mid, m in self.catalog.valid_maps():
+            for actor in dict.fromkeys(m.actors):
+                out.setdefault(actor, []).append(mid)
+        return out
 
     @cached_property
     def children(self) -> dict[str, list[Entry[Map]]]:

@@ -21,13 +21,15 @@ from typing import Any
 from journeysite.core.diagnostics import Diagnostic
 from journeysite.core.frontmatter import Document, Marks, parse_markdown, parse_yaml_file
 from journeysite.core.links import doc_links
-from journeysite.core.model import SLUG_PATTERN, Entry, Map, Persona, T, Team, Touchpoint, text_fields
+from journeysite.core.model import SLUG_PATTERN, Entry, Map, Persona, System, T, Team, Touchpoint, text_fields
 from journeysite.core.settings import Settings
 from journeysite.core.validate import check_map, future_dates, to_model
 
 _SLUG = re.compile(SLUG_PATTERN)
 #: Ids that would name a page the site makes itself.
 RESERVED_IDS = frozenset({"index"})
+#: Files that list many entries by id, by kind: what one entry is called.
+REGISTRIES = {"touchpoints": "touchpoint", "systems": "system"}
 #: Larger files are refused before parsing: no journey map is 8 MB of text.
 MAX_FILE_BYTES = 8 * 1024 * 1024
 
@@ -85,6 +87,7 @@ class Loaded:
     personas: dict[str, Entry[Persona]]
     teams: dict[str, Entry[Team]]
     touchpoints: dict[str, Entry[Touchpoint]]
+    systems: dict[str, Entry[System]]
     marks: dict[str, Marks]
     diagnostics: list[Diagnostic]
 
@@ -117,8 +120,9 @@ def _sources(root: Path, settings: Settings) -> list[tuple[str, str, bytes | Exc
     kinds: list[tuple[str, str, type[Any]]] = [("map", settings.maps_dir, Map), ("persona", settings.personas_dir, Persona), ("team", settings.teams_dir, Team)]
     files: list[tuple[str, Path, Callable[[bytes, str], Parsed]]] = [
         (kind, file, functools.partial(_parse_page, cls)) for kind, folder, cls in kinds for file in _entry_files(root, root / folder)]
-    if (root / settings.touchpoints_file).is_file() and inside(root, root / settings.touchpoints_file):
-        files.append(("touchpoints", root / settings.touchpoints_file, _parse_touchpoints))
+    for kind, name, cls in (("touchpoints", settings.touchpoints_file, Touchpoint), ("systems", settings.systems_file, System)):
+        if (root / name).is_file() and inside(root, root / name):
+            files.append((kind, root / name, functools.partial(_parse_registry, cls, kind)))
     return [(kind, file.relative_to(root).as_posix(), _read(file), parse) for kind, file, parse in files]
 
 
@@ -132,9 +136,9 @@ def _load(root: Path, today: dt.date, settings: Settings, cache: ParseCache) -> 
     marks: dict[str, Marks] = {}
     read = _sources(root, settings)
     parses = iter(cache.get_all(_requests(read)))
-    found: dict[str, dict[str, Entry[Any]]] = {kind: {} for kind in ("map", "persona", "team", "touchpoints")}
+    found: dict[str, dict[str, Entry[Any]]] = {kind: {} for kind in ("map", "persona", "team", *REGISTRIES)}
     for kind, rel, raw, _ in read:
-        page = kind != "touchpoints"  # a file per entry, named by its id
+        page = kind not in REGISTRIES  # a file per entry, named by its id
         parsed = next(parses) if isinstance(raw, bytes) else _unreadable(rel, raw, page)
         marks[rel] = parsed.marks
         diagnostics.extend(parsed.diagnostics)
@@ -152,7 +156,7 @@ def _load(root: Path, today: dt.date, settings: Settings, cache: ParseCache) -> 
         if entry.data is not None:
             diagnostics.extend(future_dates(entry.data, marks[entry.path], entry.path, today))
     cache.prune()
-    return Loaded(maps, found["persona"], found["team"], found["touchpoints"], marks, diagnostics)
+    return Loaded(maps, found["persona"], found["team"], found["touchpoints"], found["systems"], marks, diagnostics)
 
 
 def _entry_files(root: Path, base: Path) -> list[Path]:
@@ -256,21 +260,22 @@ def _raw_title(data: object) -> str | None:
     return None
 
 
-def _parse_touchpoints(raw: bytes, rel: str) -> Parsed:
+def _parse_registry(cls: type[T], kind: str, raw: bytes, rel: str) -> Parsed:
+    """A YAML file that maps ids to entries (touchpoints, systems)."""
     doc = parse_yaml_file(raw, rel)
     problems = list(doc.diagnostics)
-    entries: list[Entry[Touchpoint]] = []
+    entries: list[Entry[Any]] = []
     if doc.data is not None and not isinstance(doc.data, dict):
-        problems.append(Diagnostic(rel, 1, 1, "JS107", "", "touchpoints.yml must map touchpoint ids to their details"))
+        problems.append(Diagnostic(rel, 1, 1, "JS107", "", f"{Path(rel).name} must map {REGISTRIES[kind]} ids to their details"))
     elif doc.data:
         for ident, value in doc.data.items():
             line, col = doc.marks.key((ident,))
-            data, found = to_model(Touchpoint, value, doc.marks, rel, at=(ident,))
+            data, found = to_model(cls, value, doc.marks, rel, at=(ident,))
             problems.extend(found)
             if not _SLUG.fullmatch(ident) or ident in RESERVED_IDS:
                 # No entry, so no page: an id becomes a file name, and must not name another place.
-                why = "is reserved for the touchpoints' index page" if ident in RESERVED_IDS else "is not a valid id: use lower-case letters, digits and hyphens"
+                why = f"is reserved for the {REGISTRIES[kind]}s' index page" if ident in RESERVED_IDS else "is not a valid id: use lower-case letters, digits and hyphens"
                 problems.append(Diagnostic(rel, line, col, "JS113", ident, f"'{ident}' {why}"))
                 continue
-            entries.append(Entry(ident, rel, data.name if data else _raw_title(value) or ident, data))
+            entries.append(Entry(ident, rel, getattr(data, "name", None) or _raw_title(value) or ident, data))
     return Parsed(tuple(entries), doc.marks, tuple(problems))

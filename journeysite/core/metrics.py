@@ -1,7 +1,12 @@
-"""Per-map figures: evidence coverage, emotion per stage, lowest moments."""
+"""Per-map figures: evidence coverage, emotion per stage, lowest moments.
+
+A step's emotion may be absent (not measured) or given per actor; figures
+leave out what was not measured rather than count it as neutral.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from statistics import fmean
 
@@ -14,21 +19,45 @@ class Moment:
     step: Step
 
 
+def score(m: Map, step: Step) -> int | None:
+    """The step's emotion for the map's persona, its primary actor; None
+    when not measured."""
+    emotion = step.emotion
+    return emotion.get(m.persona) if isinstance(emotion, dict) else emotion
+
+
+def customer_scores(m: Map, step: Step, is_customer: Callable[[str], bool]) -> list[int]:
+    """The step's scores of customers: employee and partner personas never
+    count in customer figures."""
+    emotion = step.emotion
+    if isinstance(emotion, dict):
+        return [value for actor, value in emotion.items() if is_customer(actor)]
+    return [emotion] if emotion is not None and is_customer(m.persona) else []
+
+
 def evidence_coverage(m: Map) -> float:
     """Share of steps (0..1) that cite at least one source."""
     steps = [step for stage in m.stages for step in stage.steps]
     return sum(1 for s in steps if s.evidence) / len(steps)
 
 
-def stage_emotions(m: Map) -> list[tuple[Stage, float]]:
-    """Each stage with the mean emotion of its steps, in customer order."""
-    return [(stage, fmean(s.emotion for s in stage.steps)) for stage in m.stages]
+def stage_emotions(m: Map) -> list[tuple[Stage, float | None]]:
+    """Each stage with the mean emotion of its measured steps (None: none
+    measured), in customer order."""
+    out: list[tuple[Stage, float | None]] = []
+    for stage in m.stages:
+        scores = [s for s in (score(m, step) for step in stage.steps) if s is not None]
+        out.append((stage, fmean(scores) if scores else None))
+    return out
 
 
 def lowest_moments(m: Map) -> list[Moment]:
-    """Every step at the map's lowest emotion score, in customer order."""
-    low = min(step.emotion for stage in m.stages for step in stage.steps)
-    return [Moment(stage, step) for stage in m.stages for step in stage.steps if step.emotion == low]
+    """Every measured step at the map's lowest emotion score, in customer order."""
+    scores = [s for stage in m.stages for step in stage.steps if (s := score(m, step)) is not None]
+    if not scores:
+        return []
+    low = min(scores)
+    return [Moment(stage, step) for stage in m.stages for step in stage.steps if score(m, step) == low]
 
 
 def percent(share: float) -> str:

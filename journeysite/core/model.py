@@ -14,7 +14,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Annotated, Any, Generic, Literal, TypeVar, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, Strict, StringConstraints
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, SerializerFunctionWrapHandler, Strict, StringConstraints, model_serializer, model_validator
+from pydantic_core import PydanticCustomError, to_jsonable_python
 
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
 #: Bounds far above any real journey map, so a runaway file fails fast and clearly.
@@ -36,6 +37,24 @@ Method = Literal["interviews", "survey", "usability-test", "analytics", "worksho
 SourceType = Literal["crm", "contact-centre", "voc", "research", "analytics", "social", "other"]
 Channel = Literal["web", "app", "email", "phone", "chat", "in-person", "mail", "social", "partner", "other"]
 CHANNELS: tuple[str, ...] = get_args(Channel)
+Kind = Literal["customer", "employee", "partner"]
+#: A number and a unit, as research reports durations.
+DURATION_PATTERN = r"^\d+(\.\d+)? (minutes?|hours?|days?|weeks?|months?)$"
+Duration = Annotated[str, Strict(), StringConstraints(pattern=DURATION_PATTERN)]
+Score = Annotated[int, Strict(), Field(ge=1, le=5)]
+#: What the step after a branch may be: "Stage / Step" of the same map, or this.
+EXIT = "exit"
+
+
+def _emotion(value: Any) -> Any:
+    """One score, or a score per actor; anything else gets one message that
+    says both forms (a union would report each form's error)."""
+    scores = value.values() if isinstance(value, dict) else [value]
+    if value is None or all(isinstance(v, int) and not isinstance(v, bool) and 1 <= v <= 5 for v in scores):
+        return value
+    raise PydanticCustomError(
+        "emotion", "expected a score from 1 (very negative) to 5 (very positive), or one per actor like "
+        "{customer: 2, loan-officer: 4}; got {got}", {"got": repr(value) if not isinstance(value, dict) else "a mapping with other values"})
 
 
 def text_fields(model: BaseModel, at: tuple[str | int, ...] = ()) -> Iterator[tuple[tuple[str | int, ...], str]]:
@@ -73,7 +92,34 @@ def _holds(annotation: Any, kind: Callable[[Any], bool]) -> bool:
 
 
 class Strictly(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", strict=False)
+    """Frozen, and no unknown keys but extension fields: a key that starts
+    with `x-` holds any value, kept in `extensions` (and compared, so a page
+    that shows one changes with it)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", strict=False,
+                              json_schema_extra={"patternProperties": {"^x-": {}}})
+    _extensions: dict[str, Any] = PrivateAttr(default_factory=dict)
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _set_aside_extensions(cls, data: Any, handler: Any) -> Any:
+        extensions = {k: v for k, v in data.items() if isinstance(k, str) and k.startswith("x-")} if isinstance(data, dict) else {}
+        model = handler({k: v for k, v in data.items() if k not in extensions} if extensions else data)
+        if extensions:
+            model._extensions = extensions
+        return model
+
+    @property
+    def extensions(self) -> dict[str, Any]:
+        return self._extensions
+
+    @model_serializer(mode="wrap")
+    def _with_extensions(self, handler: SerializerFunctionWrapHandler) -> Any:
+        """Exports (`maps.json`) keep extension fields where they stand."""
+        data = handler(self)
+        if self._extensions and isinstance(data, dict):
+            data.update(to_jsonable_python(self._extensions))
+        return data
 
 
 class Validation(Strictly):
@@ -95,9 +141,25 @@ class Source(Strictly):
     date: Date | None = None
 
 
+class Quote(Strictly):
+    """A customer's own words."""
+
+    text: Text
+    who: Name | None = None
+    source: Id | None = Field(None, description="id of one of the map's sources")
+
+
+class Branch(Strictly):
+    """Another way on from a step; the listed order of steps is the main path."""
+
+    when: Name
+    to: Name = Field(description='"Stage / Step" of this map, or exit')
+
+
 class Step(Strictly):
     name: Name
-    emotion: Annotated[int, Strict(), Field(ge=1, le=5, description="1 (very negative) .. 5 (very positive)")]
+    emotion: Annotated[Score | dict[Id, Score] | None, BeforeValidator(_emotion), Field(
+        description="1 (very negative) .. 5 (very positive), or one score per actor; absent: not measured")] = None
     touchpoints: tuple[Id, ...] = ()
     owner: Id | None = None
     actions: Text | None = None
@@ -106,6 +168,15 @@ class Step(Strictly):
     pain_points: tuple[Text, ...] = ()
     opportunities: tuple[Text, ...] = ()
     evidence: tuple[Id, ...] = ()
+    frontstage: Text | None = Field(None, description="what staff do that the customer sees")
+    backstage: Text | None = Field(None, description="what staff do out of sight")
+    support: tuple[Id, ...] = Field((), description="ids from systems.yml")
+    moment_that_matters: bool = False
+    bright_spots: tuple[Text, ...] = ()
+    quotes: tuple[Quote, ...] = ()
+    duration: Duration | None = Field(None, description="a number and a unit: minutes, hours, days, weeks or months")
+    optional: bool = False
+    branches: tuple[Branch, ...] = ()
 
 
 class Stage(Strictly):
@@ -153,12 +224,14 @@ class Map(Strictly):
     actions: tuple[Action, ...] = ()
     wins: tuple[Win, ...] = ()
     tags: tuple[Name, ...] = ()
+    actors: tuple[Id, ...] = Field((), description="other personas who take part in this journey")
 
 
 class Persona(Strictly):
     """Front matter of `personas/<id>.md`."""
 
     name: Name
+    kind: Kind = "customer"
     segment: Name | None = None
     value: Level
     goals: tuple[Text, ...] = ()
@@ -183,7 +256,14 @@ class Touchpoint(Strictly):
     owner: Id
 
 
-T = TypeVar("T", Map, Persona, Team, Touchpoint)
+class System(Strictly):
+    """One entry of `systems.yml`: software or a process that supports steps."""
+
+    name: Name
+    owner: Id
+
+
+T = TypeVar("T", Map, Persona, Team, Touchpoint, System)
 
 
 @dataclass(frozen=True)

@@ -6,21 +6,23 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from journeysite.core.model import Map, Persona, Team, Touchpoint
+from journeysite.core.model import Map, Persona, System, Team, Touchpoint
 
-KINDS: dict[str, type[BaseModel]] = {"map": Map, "persona": Persona, "team": Team, "touchpoints": Touchpoint}
+KINDS: dict[str, type[BaseModel]] = {"map": Map, "persona": Persona, "team": Team, "touchpoints": Touchpoint, "systems": System}
+#: The kinds whose file is a registry: ids mapped to entries.
+REGISTRY_KINDS = ("touchpoints", "systems")
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
 
 def json_schema(kind: str) -> dict[str, Any]:
-    """The schema of one kind; `touchpoints` describes the whole registry file."""
+    """The schema of one kind; a registry kind describes the whole file."""
     model = KINDS[kind]
     schema = model.model_json_schema()
-    if kind == "touchpoints":
+    if kind in REGISTRY_KINDS:
         defs = schema.pop("$defs", {})
         schema = {
-            "title": "touchpoints.yml",
-            "description": "Registry of touchpoints, keyed by id.",
+            "title": f"{kind}.yml",
+            "description": f"Registry of {kind}, keyed by id.",
             "type": "object",
             "propertyNames": {"pattern": "^[a-z0-9][a-z0-9-]*$"},
             "additionalProperties": schema,

@@ -16,7 +16,7 @@ from pydantic import BaseModel, ValidationError
 
 from journeysite.core.diagnostics import Diagnostic, did_you_mean
 from journeysite.core.frontmatter import InvalidDate, Marks, Path, dotted
-from journeysite.core.model import SLUG_PATTERN, Map, T
+from journeysite.core.model import DURATION_PATTERN, EXIT, SLUG_PATTERN, Map, T
 
 #: Problems reported one by one per entry; the rest are counted. Each is
 #: located by a walk of the file, so a file of 64,000 unknown keys must not
@@ -63,7 +63,9 @@ def _translate(cls: type[BaseModel], err: Any, marks: Marks, path: str, at: Path
         text = f"{describe(value)} is not one of: {', '.join(options)}{did_you_mean(str(value), options)}"
     elif kind == "string_pattern_mismatch":
         pattern = ctx.get("pattern")
-        if pattern == SLUG_PATTERN:
+        if pattern == DURATION_PATTERN:
+            text = f"'{value}' is not a duration: write a number and a unit (minutes, hours, days, weeks or months), like '3 days'"
+        elif pattern == SLUG_PATTERN:
             text = f"'{value}' is not a valid id: use lower-case letters, digits and hyphens"
         elif pattern == r"\S":
             text = "must not be empty"
@@ -176,12 +178,20 @@ def check_map(m: Map, marks: Marks, path: str) -> list[Diagnostic]:
     source_ids = [s.id for s in m.sources]
     for i, stage in enumerate(m.stages):
         for j, step in enumerate(stage.steps):
-            for k, ref in enumerate(step.evidence):
+            cited: list[tuple[Path, str]] = [(("evidence", k), ref) for k, ref in enumerate(step.evidence)]
+            cited += [(("quotes", k, "source"), q.source) for k, q in enumerate(step.quotes) if q.source is not None]
+            for at, ref in cited:
                 if ref not in source_ids:
-                    report(("stages", i, "steps", j, "evidence", k), "JS204",
+                    report(("stages", i, "steps", j, *at), "JS204",
                            f"unknown source '{ref}': sources of this map are {_listing(source_ids)}{did_you_mean(ref, source_ids)}")
     labels = step_labels(m)
     index = step_index(m)
+    for i, stage in enumerate(m.stages):
+        for j, step in enumerate(stage.steps):
+            for k, branch in enumerate(step.branches):
+                if branch.to != EXIT and find_step(index, branch.to) is None:
+                    report(("stages", i, "steps", j, "branches", k, "to"), "JS207",
+                           f"no step '{branch.to}' in this map; write it as 'Stage / Step', or 'exit'{did_you_mean(branch.to, labels)}")
     for i, action in enumerate(m.actions):
         if action.step is not None and find_step(index, action.step) is None:
             report(("actions", i, "step"), "JS207",

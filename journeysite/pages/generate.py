@@ -38,7 +38,7 @@ class GeneratedSite:
     titles: dict[str, str]
     #: Pages the site derives (not an author's file), and `maps.json`.
     derived: frozenset[str]
-    #: Map, persona, team and touchpoint pages: the entries a large site keeps out of navigation.
+    #: Map, persona, team, touchpoint and system pages: the entries a large site keeps out of navigation.
     entries: frozenset[str]
     #: Each map page's tags.
     tags: dict[str, list[str]]
@@ -56,7 +56,8 @@ def generate(catalog: Catalog, paths: Paths, edits: Mapping[str, Edit], existing
         markdown=rendered([*entries, *derived], memo),
         titles={j.path: j.title for j in entries if j.title is not None},
         derived=frozenset(j.path for j in derived),
-        entries=frozenset({j.path for j in entries} | {paths.touchpoint(tid) for tid in catalog.touchpoints}),
+        entries=frozenset({j.path for j in entries} | {paths.touchpoint(tid) for tid in catalog.touchpoints}
+                          | {paths.system(sid) for sid in catalog.systems}),
         tags={e.path: list(e.data.tags) for e in catalog.maps.values() if e.data is not None and e.data.tags},
     )
 

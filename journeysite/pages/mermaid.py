@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from journeysite.core.metrics import score
 from journeysite.core.model import Map, Stage, Step
 
 _SPECIAL = re.compile(r"[#:;%\"<>&,`=\\{}\[\]|]")
@@ -45,7 +46,8 @@ def journey(m: Map, owner: Callable[[Stage, Step], str]) -> str:
     """
     lines = ["journey", f"    title {escape(m.title)}"]
     for stage in m.stages:
-        lines.append(f"    section {escape(stage.name)}")
-        for step in stage.steps:
-            lines.append(f"      {escape(step.name)}: {step.emotion}: {actor(owner(stage, step))}")
+        tasks = [f"      {escape(step.name)}: {emotion}: {actor(owner(stage, step))}"
+                 for step in stage.steps if (emotion := score(m, step)) is not None]  # Mermaid needs a score
+        if tasks:
+            lines += [f"    section {escape(stage.name)}", *tasks]
     return "\n".join(lines) + "\n"

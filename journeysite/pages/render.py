@@ -9,6 +9,7 @@ and as Markdown (`*`, `[`, `|`, `{` ... become character references).
 from __future__ import annotations
 
 import functools
+import json
 import posixpath
 import re
 from typing import Any
@@ -19,6 +20,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, pass_context
 from jinja2.runtime import Context
 from markdown_it import MarkdownIt
 from markupsafe import Markup, escape
+from pydantic_core import to_jsonable_python
 
 from journeysite.core.diagnostics import one_line
 from journeysite.core.links import INLINE, doc_target, relative, relpath
@@ -99,6 +101,12 @@ def gfm(value: object) -> Markup:
     return Markup(_GFM_SYNTAX.sub(lambda m: "\\" + m.group(), plain))
 
 
+def any_value(value: object) -> Markup:
+    """An extension field's value (any YAML): text as written, anything
+    else as compact JSON, both as plain text."""
+    return text(value if isinstance(value, str) else json.dumps(to_jsonable_python(value), ensure_ascii=False))
+
+
 def yaml_scalar(value: object) -> Markup:
     """A value as one YAML scalar, quoted when YAML would read it otherwise."""
     dumped = yaml.safe_dump([value], default_flow_style=True, allow_unicode=True, width=float("inf"))
@@ -161,7 +169,7 @@ def environment() -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters.update(text=text, code=code, md=_inline_markdown_on_page, gfm=gfm, yaml=yaml_scalar, body=author_body)
+    env.filters.update(text=text, code=code, md=_inline_markdown_on_page, gfm=gfm, yaml=yaml_scalar, body=author_body, value=any_value)
     return env
 
 

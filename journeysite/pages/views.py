@@ -21,9 +21,10 @@ from markupsafe import Markup
 from journeysite.core import indexes
 from journeysite.core.catalog import Catalog
 from journeysite.core.indexes import QUADRANTS, Insights, StepRef
-from journeysite.core.metrics import evidence_coverage, lowest_moments, percent, stage_emotions
+from journeysite.core.metrics import evidence_coverage, lowest_moments, percent, score, stage_emotions
 from journeysite.core.model import PHASES, STATUSES, Entry, Map
 from journeysite.core.settings import Settings
+from journeysite.core.validate import find_step, step_index
 from journeysite.git.history import Edit
 from journeysite.pages.mermaid import journey
 from journeysite.pages.render import environment, html_link, link, render, text
@@ -87,6 +88,11 @@ class Paths:
     def touchpoint(self, tid: str) -> str:
         return f"touchpoints/{tid}.md"
 
+    systems_index = "systems/index.md"
+
+    def system(self, sid: str) -> str:
+        return f"systems/{sid}.md"
+
 
 class Refs:
     """References from one page to the knowledge base's entries: links, or
@@ -147,6 +153,10 @@ class Refs:
     def touchpoint(self, ident: str) -> Markup:
         entry = self.catalog.touchpoints.get(ident)
         return self.to(self.paths.touchpoint(ident), entry.title) if entry else text(ident)
+
+    def system(self, ident: str) -> Markup:
+        entry = self.catalog.systems.get(ident)
+        return self.to(self.paths.system(ident), entry.title) if entry else text(ident)
 
 
 class PageMemo:
@@ -262,9 +272,9 @@ def _map_id(item: Any) -> str:
 
 def _shared(catalog: Catalog, paths: Paths) -> tuple[Any, ...]:
     """What almost every page shows: team and persona names, team contacts,
-    touchpoints, and the date and policy that freshness is judged by."""
+    touchpoints, systems, and the date and policy that freshness is judged by."""
     return (catalog.today, catalog.settings, paths, tuple(catalog.teams.values()), tuple(catalog.personas.values()),
-            tuple(catalog.touchpoints.values()))
+            tuple(catalog.touchpoints.values()), tuple(catalog.systems.values()))
 
 
 def _everything(shared: tuple[Any, ...], catalog: Catalog) -> tuple[Any, ...]:
@@ -273,11 +283,11 @@ def _everything(shared: tuple[Any, ...], catalog: Catalog) -> tuple[Any, ...]:
 
 
 @cache
-def emotion_badges() -> dict[int, Markup]:
+def emotion_badges() -> dict[int | None, Markup]:
     """The badge of each emotion score (its macro's), made once: large pages
     show tens of thousands of them."""
     macros = environment().get_template("_badges.md").make_module({"emotions": EMOTIONS})
-    return {score: Markup(getattr(macros, "emotion")(score)) for score in EMOTIONS}  # noqa: B009 (a template macro, unknown to mypy)
+    return {score: Markup(getattr(macros, "emotion")(score)) for score in [*EMOTIONS, None]}  # noqa: B009 (a template macro, unknown to mypy)
 
 
 def _page(template: str, catalog: Catalog, paths: Paths, path: str, parts: Parts = Parts(), **context: Any) -> str:
@@ -309,6 +319,9 @@ def map_page(insights: Insights, entry: Entry[Map], paths: Paths = Paths(), edit
             diagram=Markup(journey(m, lambda stage, step: team_names.get(o := catalog.step_owner(m, stage, step), o))),
             cited=cited,
             source_titles={s.id: s.title for s in m.sources},
+            score=partial(score, m),
+            lanes=_lanes(m),
+            branch_anchor=lambda label: next((f"stage-{at[0] + 1}" for at in [find_step(step_index(m), label)] if at), ""),
             actions=insights.actions_by_map.get(entry.id, []),
             parent=parent,
             parent_stage_anchor=next((f"stage-{i + 1}" for i, s in enumerate(parent.data.stages) if s.name == m.parent_stage), None)
@@ -318,6 +331,18 @@ def map_page(insights: Insights, entry: Entry[Map], paths: Paths = Paths(), edit
             stage_anchor={stage.name: f"stage-{i + 1}" for i, stage in enumerate(m.stages)},
         )
     return _page("map.md", catalog, paths, entry.path, **context)
+
+
+def _lanes(m: Map) -> dict[str, bool]:
+    """The optional rows of a map's stage tables that some step fills."""
+    steps = [step for stage in m.stages for step in stage.steps]
+    return {
+        "path": any(s.optional or s.duration or s.branches for s in steps),
+        "bright_spots": any(s.bright_spots for s in steps),
+        "quotes": any(s.quotes for s in steps),
+        "blueprint": any(s.frontstage or s.backstage or s.support for s in steps),
+        "extensions": any(s.extensions for s in steps),
+    }
 
 
 def _owners(catalog: Catalog, title: str, m: Map) -> dict[str, dict[str, list[str]]]:
@@ -345,7 +370,8 @@ def persona_page(insights: Insights, entry: Entry[Any], paths: Paths = Paths()) 
     catalog = insights.catalog
     row = insights.coverage.matrix.get(entry.id, {})
     return _page("persona.md", catalog, paths, entry.path, entry=entry, p=entry.data,
-                 problems=catalog.problems(entry.path), by_phase=row)
+                 problems=catalog.problems(entry.path), by_phase=row, own=insights.maps_of.get(entry.id, []),
+                 takes_part=insights.takes_part.get(entry.id, []))
 
 
 def team_page(insights: Insights, entry: Entry[Any], paths: Paths = Paths(), parts: Parts = Parts()) -> str:
@@ -409,8 +435,8 @@ def entry_jobs(
         return (shared, e, edits.get(e.path), catalog.problems(e.path), related)
 
     def persona_inputs(e: Entry[Any]) -> Any:
-        row = insights.coverage.matrix.get(e.id, {})
-        return (shared, e, catalog.problems(e.path), [(phase, [catalog.maps[mid] for mid in mids]) for phase, mids in row.items()])
+        related = [catalog.maps[mid] for mid in [*insights.maps_of.get(e.id, []), *insights.takes_part.get(e.id, [])]]
+        return (shared, e, catalog.problems(e.path), related)
 
     def team_inputs(e: Entry[Any]) -> Any:
         owned = insights.ownership.get(e.id, indexes.Ownership())
@@ -461,12 +487,19 @@ def generated_jobs(
         users = [catalog.maps[mid] for mid in dict.fromkeys(u.map_id for u in use.uses)]
         return (shared, tid, users), {"tid": tid, "tp": catalog.touchpoints[tid], "use": use, "step_row": step_row}
 
+    def system(sid: str) -> tuple[Any, dict[str, Any]]:
+        uses = insights.system_usage.get(sid, [])
+        users = [catalog.maps[mid] for mid in dict.fromkeys(u.map_id for u in uses)]
+        return (shared, sid, catalog.systems[sid], users), {"sid": sid, "system": catalog.systems[sid], "uses": uses}
+
     #: (path, template, its inputs and context): computed once, when first asked for.
     specs: list[tuple[str, str, Callable[[], tuple[Any, dict[str, Any]]]]] = [
         (paths.maps_index, "maps_index.md", lambda: (everything(), {
             "rows": [(mid, e, insights.freshness.get(mid)) for mid, e in sorted(catalog.maps.items())],
             "coverage_of": lambda m: percent(evidence_coverage(m))})),
-        (paths.personas_index, "personas_index.md", lambda: (everything(), {"coverage": insights.coverage})),
+        (paths.personas_index, "personas_index.md", lambda: (everything(), {"maps_of": insights.maps_of, "groups": [
+            ("Customers", [(pid, e) for pid, e in sorted(catalog.personas.items()) if catalog.is_customer(pid)]),
+            ("Employees and partners", [(pid, e) for pid, e in sorted(catalog.personas.items()) if not catalog.is_customer(pid)])]})),
         (paths.teams_index, "teams_index.md", lambda: (everything(), {"owned": insights.ownership})),
         (paths.touchpoints_index, "touchpoints_index.md", lambda: (everything(), {
             "usage": insights.touchpoint_usage, "problems": catalog.problems(paths.settings.touchpoints_file)})),
@@ -480,6 +513,12 @@ def generated_jobs(
         (paths.tags, "tags.md", lambda: (everything(), {})),
         *((paths.touchpoint(tid), "touchpoint.md", partial(touchpoint, tid)) for tid in sorted(catalog.touchpoints)),
     ]
+    if catalog.systems:  # a site without systems.yml keeps the pages it had
+        specs += [
+            (paths.systems_index, "systems_index.md", lambda: (everything(), {
+                "usage": insights.system_usage, "problems": catalog.problems(paths.settings.systems_file)})),
+            *((paths.system(sid), "system.md", partial(system, sid)) for sid in sorted(catalog.systems)),
+        ]
 
     def page(template: str, path: str, spec: Callable[[], tuple[Any, dict[str, Any]]], parts: Parts = parts) -> str:
         return LISTING + _page(template, catalog, paths, path, parts, **spec()[1])
@@ -519,7 +558,7 @@ def catalog_json(insights: Insights, memo: PageMemo | None = None) -> str:
             "freshness": f.state,
             "next_review": f.next_review.isoformat() if f.next_review else None,
             "evidence_coverage": round(evidence_coverage(m), 4),
-            "stage_emotion": {s.name: round(mean, 3) for s, mean in stage_emotions(m)},
+            "stage_emotion": {s.name: round(mean, 3) if mean is not None else None for s, mean in stage_emotions(m)},
         }
         return {**m.model_dump(mode="json"), "derived": derived}
 
@@ -533,6 +572,7 @@ def catalog_json(insights: Insights, memo: PageMemo | None = None) -> str:
         "personas": entries(catalog.personas),
         "teams": entries(catalog.teams),
         "touchpoints": entries(catalog.touchpoints),
+        "systems": entries(catalog.systems),
         "touchpoint_mean_emotion": {t: u.mean_emotion for t, u in usage.items()},
         "errors": [d.format() for d in catalog.errors],
     }

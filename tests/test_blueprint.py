@@ -1,0 +1,160 @@
+"""Service blueprints and the other additions of the format: actors,
+unmeasured and per-actor emotions, lanes, systems, moments that matter,
+quotes, durations, branches and extension fields, end to end."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+from conftest import REPO, KnowledgeBase, Site
+from test_validation import at
+
+from journeysite.core.changes import diff
+from journeysite.core.indexes import Insights
+from journeysite.core.schema import json_schema
+
+STORM = "maps/storm-damage-claim.md"
+STORM_PAGE = "maps/storm-damage-claim/"
+
+
+def test_the_blueprint_example_is_valid_and_every_addition_is_used(kb: KnowledgeBase) -> None:
+    assert kb.errors() == []
+    catalog = kb.catalog()
+    m = catalog.maps["storm-damage-claim"].data
+    assert m is not None and m.actors == ("claims-handler", "loss-adjuster")
+    steps = [step for stage in m.stages for step in stage.steps]
+    assert {type(s.emotion).__name__ for s in steps} == {"int", "dict", "NoneType"}
+    assert all(any(getattr(s, f) for s in steps) for f in (
+        "frontstage", "backstage", "support", "moment_that_matters", "bright_spots", "quotes", "duration", "optional", "branches"))
+    assert m.extensions == {"x-programme": "Storm readiness 2027"}
+    assert catalog.personas["claims-handler"].data.kind == "employee"  # type: ignore[union-attr]
+    assert set(catalog.systems) == {"claims-system", "telephony", "photo-store", "adjuster-portal"}
+
+
+@pytest.mark.parametrize(("old", "new", "needle", "expected"), [
+    ("support: [telephony, claims-system]", "support: [telephony, claim-system]", "claim-system]",
+     "JS214 stages[0].steps[0].support[1]: unknown system 'claim-system' (no 'claim-system' in systems.yml) (did you mean 'claims-system'?)"),
+    ("actors: [claims-handler, loss-adjuster]", "actors: [claims-handler, loss-adjustor]", "loss-adjustor",
+     "JS201 actors[1]: unknown persona 'loss-adjustor' (no personas/loss-adjustor.md) (did you mean 'loss-adjuster'?)"),
+    ("emotion: {first-time-homeowner: 1, claims-handler: 2}", "emotion: {first-time-homeowner: 1, claims-handlr: 2}", "claims-handlr",
+     "JS215 stages[0].steps[0].emotion: 'claims-handlr' is not an actor of this map: add it to actors, or score one of "
+     "first-time-homeowner, claims-handler, loss-adjuster (did you mean 'claims-handler'?)"),
+    ("emotion: 3\n        touchpoints: [photo-upload]", "emotion: happy\n        touchpoints: [photo-upload]", "happy",
+     "JS113 stages[0].steps[1].emotion: expected a score from 1 (very negative) to 5 (very positive), or one per actor "
+     "like {customer: 2, loan-officer: 4}; got 'happy'"),
+    ("duration: 6 days", "duration: 6d", "6d",
+     "JS113 stages[1].steps[0].duration: '6d' is not a duration: write a number and a unit (minutes, hours, days, weeks or months), like '3 days'"),
+    ("to: Settle / Receive the settlement", "to: Settle / Receive settlement", "Settle / Receive settlement",
+     "JS207 stages[1].steps[0].branches[0].to: no step 'Settle / Receive settlement' in this map; write it as 'Stage / Step', "
+     "or 'exit' (did you mean 'Settle / Receive the settlement'?)"),
+    ("source: storm-interviews\n        duration: 40", "source: storm-interview\n        duration: 40", "storm-interview\n",
+     "JS204 stages[0].steps[0].quotes[0].source: unknown source 'storm-interview': sources of this map are "
+     "'storm-interviews', 'storm-claims-data' (did you mean 'storm-interviews'?)"),
+    ("optional: true", "optional: maybe", "maybe", None),
+    ("x-journey-id: CX-STORM-04", "journey-id: CX-STORM-04", "journey-id", None),
+])
+def test_each_addition_is_checked_at_its_place(kb: KnowledgeBase, old: str, new: str, needle: str, expected: str | None) -> None:
+    kb.edit(STORM, old, new)
+    errors = kb.errors()
+    (error,) = [e for e in errors if e.startswith(f"{at(kb, STORM, needle)}: ")] or errors
+    if expected is not None:
+        assert error.endswith(expected), error
+    assert "JS11" in error or "JS2" in error
+
+
+def test_systems_file_is_checked_like_touchpoints(kb: KnowledgeBase) -> None:
+    kb.edit("systems.yml", "  owner: digital", "  owner: digitl")
+    (error,) = kb.errors()
+    assert error.startswith(f"{at(kb, 'systems.yml', 'digitl')}: JS202 photo-store.owner: unknown team 'digitl'")
+
+
+def test_staff_never_count_in_customer_figures(kb: KnowledgeBase) -> None:
+    insights = Insights(kb.catalog())
+    # The hotline: the storm map's first step scores 1 for the customer and 2 for the handler.
+    hotline = insights.touchpoint_usage["claims-hotline"]
+    storm = [u for u in hotline.uses if u.map_id == "storm-damage-claim"]
+    assert len(storm) == 1 and 2 not in hotline.scores[-1:]  # the handler's 2 is not a customer's score
+    customers = [s for u in hotline.uses for s in ([u.step.emotion] if isinstance(u.step.emotion, int) else [u.step.emotion["first-time-homeowner"]])]
+    assert hotline.mean_emotion == sum(customers) / len(customers)
+    assert "claims-handler" not in insights.coverage.matrix and "loss-adjuster" not in insights.coverage.matrix
+    assert insights.takes_part["claims-handler"] == ["storm-damage-claim"]
+
+
+def test_the_blueprint_page(example_site: Site) -> None:
+    article = example_site.article(STORM_PAGE)
+    first = article.select_one("#stage-1").find_next("table")
+    rows = {tr.td.get_text(): [td.get_text(" ", strip=True) for td in tr.select("td")[1:]] for tr in first.select("tbody tr")}
+    assert rows["Emotion"][0].startswith("First-time homeowner: 1 · very negative Claims handler: 2 · negative")
+    assert "Moment that matters" in rows["Emotion"][0]
+    assert rows["Frontstage"][0] == "The handler takes the details and books an emergency repair"
+    assert rows["Support"][0] == "Contact-centre telephony and call recording Claims administration system"
+    assert rows["Path"] == ["40 minutes", "optional"]
+    assert rows["Quotes"][0].startswith("I was holding a bucket under the ceiling")
+    assert rows["Bright spots"][1] == "Uploading from the SMS link takes under two minutes"
+    # The line of visibility sits above the backstage row.
+    assert "js-visibility" in first.find("td", string="Backstage").parent["class"]
+    second = article.select_one("#stage-2").find_next("table")
+    rows = {tr.td.get_text(): [td.get_text(" ", strip=True) for td in tr.select("td")[1:]] for tr in second.select("tbody tr")}
+    assert rows["Emotion"][0] == "not measured"
+    branch = second.find("a", string="Settle / Receive the settlement")
+    assert branch["href"] == "./#stage-3"
+    assert rows["More"][1] == "x-journey-id: CX-STORM-04"
+    assert "Mean emotion: 4.0" in article.find("h3", id="stage-2").find_next("p").get_text()  # the unmeasured step is left out
+    extensions = article.select_one("table.js-extensions")
+    assert [td.get_text() for td in extensions.select("th, td")] == ["x-programme", "Storm readiness 2027"]
+    # The diagram leaves the unmeasured step out and scores the persona's emotion.
+    (diagram,) = article.select("pre.mermaid")
+    assert "Wait for the adjuster" not in diagram.get_text()
+    assert "      Call on the morning after the storm: 1: Contact centre\n" in diagram.get_text()
+    system = example_site.article("systems/adjuster-portal/")
+    assert [tr.td.get_text() for tr in system.select("tbody tr")] == ["Settle a storm-damage claim (service blueprint)"] * 3
+    assert "Loss-adjuster portal" in example_site.article("systems/").get_text()
+    handler = example_site.article("personas/claims-handler/")
+    assert handler.select_one(".js-badge").get_text() == "Employee"
+    assert [a.get_text() for a in handler.find("h2", id="takes-part-in").find_next("ul").select("a")] == [
+        "Settle a storm-damage claim (service blueprint)"]
+    personas = example_site.article("personas/")
+    assert [h.get_text(strip=True).rstrip("¶") for h in personas.select("h2")] == ["Customers", "Employees and partners"]
+    data = json.loads((example_site.root / "maps.json").read_text())
+    storm = data["maps"]["storm-damage-claim"]
+    assert storm["x-programme"] == "Storm readiness 2027"
+    assert storm["stages"][1]["steps"][1]["x-journey-id"] == "CX-STORM-04"
+    assert storm["derived"]["stage_emotion"]["Assess the loss"] == 4.0
+    assert data["systems"]["telephony"]["owner"] == "contact-centre"
+
+
+def test_the_schema_accepts_the_additions_and_extension_fields() -> None:
+    import jsonschema
+    import yaml
+
+    text = (REPO / "content" / STORM).read_text(encoding="utf-8")
+    front = yaml.safe_load(text.split("---\n")[1])
+    jsonschema.validate(json.loads(json.dumps(front, default=str)), json_schema("map"))
+    systems = yaml.safe_load((REPO / "content/systems.yml").read_text(encoding="utf-8"))
+    jsonschema.validate(systems, json_schema("systems"))
+    front["stages"][0]["steps"][0]["surprise"] = 1
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(json.loads(json.dumps(front, default=str)), json_schema("map"))
+
+
+def test_diff_names_the_blueprint_changes(kb: KnowledgeBase) -> None:
+    before = kb.catalog()
+    kb.edit(STORM, "support: [telephony, claims-system]", "support: [telephony]")
+    kb.edit(STORM, "emotion: {first-time-homeowner: 4, loss-adjuster: 3}", "emotion: {first-time-homeowner: 5, loss-adjuster: 3}")
+    kb.edit(STORM, "        moment_that_matters: true\n        pain_points: [Forty", "        pain_points: [Forty")
+    kb.edit(STORM, "backstage: The adjuster writes", "backstage: The adjuster dictates")
+    (change,) = diff(before, kb.catalog()).maps
+    lines = {(section, line.kind, line.subject, line.before, line.after) for section, items in change.ordered for line in items}
+    assert ("Blueprint", "removed", "system supporting Report the storm damage / Call on the morning after the storm", "claims-system", "") in lines
+    assert ("Emotions", "changed", "Assess the loss / Meet the adjuster at home", "first-time-homeowner 4, loss-adjuster 3",
+            "first-time-homeowner 5, loss-adjuster 3") in lines
+    assert ("Other", "removed", "moment that matters", "Report the storm damage / Call on the morning after the storm", "") in lines
+    assert ("Blueprint", "changed", "Assess the loss / Meet the adjuster at home", "", "edited backstage") in lines
+
+
+def test_new_map_skeleton_offers_the_lanes(tmp_path: object) -> None:
+    out = subprocess.run([sys.executable, "-m", "journeysite.cli", "schema", "systems"], capture_output=True, text=True)
+    assert out.returncode == 0 and json.loads(out.stdout)["title"] == "systems.yml"
