@@ -120,7 +120,8 @@ def _sources(root: Path, settings: Settings) -> list[tuple[str, str, bytes | Exc
     kinds: list[tuple[str, str, type[Any]]] = [("map", settings.maps_dir, Map), ("persona", settings.personas_dir, Persona), ("team", settings.teams_dir, Team)]
     files: list[tuple[str, Path, Callable[[bytes, str], Parsed]]] = [
         (kind, file, functools.partial(_parse_page, cls)) for kind, folder, cls in kinds for file in _entry_files(root, root / folder)]
-    for kind, name, cls in (("touchpoints", settings.touchpoints_file, Touchpoint), ("systems", settings.systems_file, System)):
+    registries: list[tuple[str, str, type[Any]]] = [("touchpoints", settings.touchpoints_file, Touchpoint), ("systems", settings.systems_file, System)]
+    for kind, name, cls in registries:
         if (root / name).is_file() and inside(root, root / name):
             files.append((kind, root / name, functools.partial(_parse_registry, cls, kind)))
     return [(kind, file.relative_to(root).as_posix(), _read(file), parse) for kind, file, parse in files]
