@@ -113,14 +113,28 @@ def test_no_request_leaves_the_host(browser, any_server: str, any_site: Site) ->
     tab.close()
 
 
+def test_no_page_scrolls_sideways_on_a_phone(browser, server: str, example_site: Site) -> None:  # type: ignore[no-untyped-def]
+    """At 390 px wide, wide tables scroll inside their own box; the page itself never does."""
+    tab = browser.new_page(viewport={"width": 390, "height": 800})
+    wide = []
+    for page in sorted(example_site.root.rglob("index.html")):
+        path = page.parent.relative_to(example_site.root).as_posix()
+        tab.goto(server + ("" if path == "." else path + "/"), wait_until="load")
+        if (width := tab.evaluate("document.documentElement.scrollWidth")) > 390:
+            wide.append((path, width))
+    assert wide == []
+    tab.close()
+
+
 @pytest.mark.parametrize("dark", [False, True], ids=["light", "dark"])
 def test_screenshots(browser, server: str, dark: bool) -> None:  # type: ignore[no-untyped-def]
     ARTIFACTS.mkdir(exist_ok=True)
     scheme = "dark" if dark else "light"
-    for name, path in (("map-page", "maps/first-home-claim/"), ("freshness", "insights/freshness/")):
+    for name, path in (("map-page", "maps/first-home-claim/"), ("freshness", "insights/freshness/"),
+                       ("blueprint", "maps/storm-damage-claim/#stage-1"), ("system", "systems/adjuster-portal/")):
         page = new_tab(browser, dark=dark)
         page.goto(server + path, wait_until="networkidle")
-        if name == "map-page":
+        if name in ("map-page", "blueprint"):
             page.wait_for_function(JOURNEY_SVG)
         shot = ARTIFACTS / f"{name}-{scheme}.png"
         page.screenshot(path=str(shot))
