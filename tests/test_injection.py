@@ -48,6 +48,19 @@ def hostile(project: SiteProject) -> None:
     kb.write("notes/heading.md", "# Hello &lt;img src=x onerror=alert(1)&gt;\n\nTitle from the heading.\n")
     kb.write("notes/[x](javascript:alert(1)).md", "# Link in a file name\n")
     kb.write('notes/x" onmouseover="alert(1).md', "# Quote in a file name\n")
+    # The blueprint's fields: lanes, quotes, branches, system names, extension keys and values.
+    storm = "maps/storm-damage-claim.md"
+    kb.edit(storm, "frontstage: The handler takes", f"frontstage: {IMG} The handler takes")
+    kb.edit(storm, "backstage: The handler types", f"backstage: {IMG} The handler types")
+    kb.edit(storm, "text: I was holding a bucket", f"text: {IMG} I was holding a bucket")
+    kb.edit(storm, "who: Customer, interview 3", f"who: '{TITLE_BREAK}'")
+    kb.edit(storm, "when: Damage under 2,500 pounds", f"when: '{IMG}'")
+    kb.edit(storm, "bright_spots: [Uploading", f"bright_spots: ['{IMG}', Uploading")
+    kb.edit(storm, "x-journey-id: CX-STORM-04", f"x-journey-id: '{IMG}'\n        'x-{IMG}': [1, '{IMG}']")
+    kb.edit(storm, "x-programme: Storm readiness 2027", f"x-programme: {{'{IMG}': '{TITLE_BREAK}'}}\nx-{IMG}: 1")
+    systems = kb.root / "systems.yml"
+    systems.write_text(systems.read_text().replace("name: Loss-adjuster portal", f"name: '{TITLE_BREAK}'")
+                       + f"'{IMG}':\n  name: Tag id\n  owner: claims\n")
 
 
 def scan(site: Path) -> list[str]:
@@ -98,6 +111,19 @@ def test_tags_are_text_on_pages_tags_index_and_search(hostile_site: Path) -> Non
     tags = {tag for doc in index["docs"] for tag in doc.get("tags", [])}
     assert IMG not in tags and "&lt;img src=x onerror=alert(1)&gt;" in tags
     assert not any("<img" in doc["title"] for doc in index["docs"])
+
+
+def test_blueprint_fields_show_hostile_text_as_text(hostile_site: Path) -> None:
+    page = BeautifulSoup((hostile_site / "maps/storm-damage-claim/index.html").read_text(), "html.parser")
+    text = page.select_one("article").get_text(" ")
+    for shown in (f"{IMG} The handler takes", f"{IMG} The handler types", f"{IMG} I was holding a bucket", TITLE_BREAK,
+                  f"x-journey-id: {IMG}", f'x-{IMG}: [1, "{IMG}"]', f"x-{IMG}"):
+        assert shown in text, shown
+    system = BeautifulSoup((hostile_site / "systems/adjuster-portal/index.html").read_text(), "html.parser")
+    assert system.title.get_text().startswith(TITLE_BREAK)
+    assert not list(hostile_site.glob("systems/<img*"))
+    data = json.loads((hostile_site / "maps.json").read_text())
+    assert data["maps"]["storm-damage-claim"][f"x-{IMG}"] == 1  # kept as data, for tools that escape it themselves
 
 
 def test_invalid_and_reserved_ids_get_no_page(hostile_site: Path) -> None:
