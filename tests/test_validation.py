@@ -309,3 +309,31 @@ def test_control_characters_are_located(kb: KnowledgeBase) -> None:
 def test_yaml_tags_beyond_plain_data_are_refused_at_their_place(kb: KnowledgeBase) -> None:
     kb.edit(CLAIM, "tags: [claims, home]", "tags: !!set {claims, home}")
     assert kb.errors() == [f"{at(kb, CLAIM, '!!set')}: JS104 YAML tag '!!set' is not supported here: write plain text, lists and mappings"]
+
+
+@pytest.mark.parametrize(("old", "new", "needle", "says"), [
+    ("    goal: Get help quickly", "   goal: Get help quickly", "goal: Get help", "the keys of one item line up with its first key"),
+    ("phase: own\n", "phase: own\n  sponsor: x\n", "sponsor: x", "line this key up with the keys above it"),
+])
+def test_indentation_mistakes_are_explained_as_indentation(kb: KnowledgeBase, old: str, new: str, needle: str, says: str) -> None:
+    kb.edit(CLAIM, old, new)
+    (error,) = kb.errors()
+    assert "JS104" in error and says in error and "(YAML: " in error, error
+
+
+def test_a_comma_that_splits_a_sentence_is_a_warning(kb: KnowledgeBase) -> None:
+    kb.edit(CLAIM, "opportunities: [Call-back instead of hold, Recognise the caller's number]",
+            "opportunities: [Call back within the hour, not the next day, Recognise the caller's number]")
+    warnings = [d.format() for d in kb.catalog().diagnostics if d.code == "JS124"]
+    assert warnings == [f"{at(kb, CLAIM, 'not the next day')}: JS124 (warning) 'not the next day' became an item of its own: "
+                        "a comma ends an item of [a, b]; put the item in quotes (\"a, b\") or write the list one '- item' a line"]
+    # Ids and quoted items are never flagged.
+    kb.edit(CLAIM, "[Call back within the hour, not the next day, Recognise", "[\"Call back within the hour, not the next day\", Recognise")
+    assert [d for d in kb.catalog().diagnostics if d.code == "JS124"] == []
+
+
+def test_an_unknown_id_without_a_close_match_lists_the_known_ones(kb: KnowledgeBase) -> None:
+    kb.edit(CLAIM, "owner: claims\nsponsor", "owner: underwriting\nsponsor")
+    (error,) = kb.errors()
+    assert error.endswith("JS202 owner: unknown team 'underwriting' (no teams/underwriting.md); the teams are "
+                          "claims, contact-centre, digital, marketing, partner-network, sales")

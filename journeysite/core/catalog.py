@@ -18,6 +18,10 @@ from journeysite.core.model import Entry, Map, Persona, Stage, Step, System, Tea
 from journeysite.core.settings import Settings
 
 
+#: An unknown id with no close match lists the known ones, if there are at most this many.
+KNOWN_LISTED = 12
+
+
 @dataclass(frozen=True)
 class Catalog:
     maps: dict[str, Entry[Map]]
@@ -81,7 +85,9 @@ def _references(loaded: Loaded) -> Iterable[Diagnostic]:
 
     def unknown(path: str, loc: FieldPath, code: str, kind: str, folder: str, ref: str, known: Iterable[str]) -> Diagnostic:
         line, col = loaded.marks[path].value(loc)
-        return Diagnostic(path, line, col, code, dotted(loc), f"unknown {kind} '{ref}' (no {folder}){did_you_mean(ref, known)}")
+        ids = sorted(known)
+        hint = did_you_mean(ref, ids) or (f"; the {kind}s are {', '.join(ids)}" if 0 < len(ids) <= KNOWN_LISTED else "")
+        return Diagnostic(path, line, col, code, dotted(loc), f"unknown {kind} '{ref}' (no {folder}){hint}")
 
     def team(path: str, loc: FieldPath, ref: str | None) -> Iterable[Diagnostic]:
         if ref is not None and ref not in teams:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 import yaml
 
-from journeysite.core.diagnostics import Diagnostic
+from journeysite.core.diagnostics import Diagnostic, Severity
 
 if TYPE_CHECKING:
     _BaseLoader = yaml.SafeLoader
@@ -110,6 +110,17 @@ def _unsupported(node: yaml.Node) -> _Problem:
     return _Problem(node, "JS104", f"YAML tag '{tag}' is not supported here: write plain text, lists and mappings")
 
 
+#: What libyaml says when a line is indented wrongly, and what it means to an author.
+INDENTATION = {
+    "did not find expected '-' indicator":
+        "this line is indented differently from the list around it: the items of a list start with '-' at the same "
+        "column, and the keys of one item line up with its first key",
+    "did not find expected key":
+        "this line is indented differently from the keys above it: the keys of one mapping start at the same column",
+    "mapping values are not allowed in this context":
+        "a ':' where YAML expects no key: line this key up with the keys above it, or put text that holds ': ' in quotes",
+}
+
 _STR, _SEQ, _MAP = "tag:yaml.org,2002:str", "tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"
 _MERGE = "tag:yaml.org,2002:merge"
 
@@ -145,6 +156,8 @@ class _Loader(_BaseLoader):
         self.first_line = first_line
         self.marks: list[int] = []  # see `Marks`
         self.duplicates: list[tuple[Packed, str, Packed]] = []
+        #: Items of `[a, b]` lists that look like the rest of a sentence the comma cut in two.
+        self.split: list[tuple[Packed, str]] = []
 
     #: PyYAML's patterns for plain scalars, by first character.
     _patterns: ClassVar[dict[str, list[tuple[str, Any]]]] = {first: [*patterns, *_BaseLoader.yaml_implicit_resolvers.get(None, [])]
@@ -177,10 +190,20 @@ class _Loader(_BaseLoader):
         if depth > MAX_DEPTH:
             raise _Problem(node, "JS105", TOO_DEEP)
         if kind is yaml.SequenceNode and node.tag == _SEQ:
+            if node.flow_style and len(node.value) > 1:
+                self._find_split(node)
             return [self._item(0, item, depth) for item in node.value]
         if kind is yaml.MappingNode and node.tag == _MAP:
             return self._mapping(cast(yaml.MappingNode, node), depth)
         raise _unsupported(node)
+
+    def _find_split(self, node: yaml.SequenceNode) -> None:
+        """In `[Start on its own date, then align]` the comma ends the first
+        item: an unquoted item after it that starts in lower case and has
+        words (no id has a space) is most likely the rest of a sentence."""
+        for item in node.value[1:]:
+            if type(item) is yaml.ScalarNode and not item.style and item.value[:1].islower() and " " in item.value:
+                self.split.append((self.at(item), item.value))
 
     def _item(self, key: Packed, node: yaml.Node, depth: int) -> Any:
         """The value of an item of a list (`key` 0) or mapping, its positions
@@ -284,6 +307,8 @@ def parse_yaml(text: str, path: str, first_line: int = 1) -> Document:
             return _failed(path, line, col, "JS105", TOO_DEEP)
         if mark and text[mark.index : mark.index + 1] == "\t":
             problem = "a tab cannot indent YAML; use spaces"
+        elif problem in INDENTATION:
+            return _failed(path, line, col, "JS104", f"{INDENTATION[problem]} (YAML: {problem})")
         return _failed(path, line, col, "JS104", f"YAML syntax error: {problem}")
     except _Problem as problem:
         return _failed(path, *_unpack(loader.at(problem.node)), problem.code, problem.message)  # type: ignore[union-attr]
@@ -297,7 +322,12 @@ def parse_yaml(text: str, path: str, first_line: int = 1) -> Document:
         Diagnostic(path, *_unpack(at), "JS106", name, f"duplicate key '{name}' (first at line {_unpack(first)[0]}); YAML would silently keep only the last")
         for at, name, first in loader.duplicates
     ]
-    return Document(data, marks, diagnostics=duplicates)
+    split = [
+        Diagnostic(path, *_unpack(at), "JS124", "", f"'{value}' became an item of its own: a comma ends an item of [a, b]; "
+                   "put the item in quotes (\"a, b\") or write the list one '- item' a line", Severity.WARNING)
+        for at, value in loader.split
+    ]
+    return Document(data, marks, diagnostics=duplicates + split)
 
 
 def _failed(path: str, line: int, col: int, code: str, message: str) -> Document:

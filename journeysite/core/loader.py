@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from journeysite.core.diagnostics import Diagnostic
+from journeysite.core.diagnostics import Diagnostic, Severity
 from journeysite.core.frontmatter import Document, Marks, parse_markdown, parse_yaml_file
 from journeysite.core.links import doc_links
 from journeysite.core.model import SLUG_PATTERN, Entry, Map, Persona, System, T, Team, Touchpoint, text_fields
@@ -234,7 +234,7 @@ def _parse_page(cls: type[T], raw: bytes, rel: str) -> Parsed:
     ident = Path(rel).stem
     data: T | None = None
     problems: list[Diagnostic] = []
-    if not doc.diagnostics:  # parsed: even `null` must then be a mapping
+    if not any(d.severity is Severity.ERROR for d in doc.diagnostics):  # parsed: even `null` must then be a mapping
         data, problems = to_model(cls, doc.data, doc.marks, rel)
     if isinstance(data, Map):
         problems += check_map(data, doc.marks, rel)
