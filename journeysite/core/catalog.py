@@ -17,7 +17,6 @@ from journeysite.core.loader import Loaded, ParseCache, load
 from journeysite.core.model import Entry, Map, Persona, Stage, Step, System, Team, Touchpoint
 from journeysite.core.settings import Settings
 
-
 #: An unknown id with no close match lists the known ones, if there are at most this many.
 KNOWN_LISTED = 12
 

@@ -190,8 +190,8 @@ class _Loader(_BaseLoader):
         if depth > MAX_DEPTH:
             raise _Problem(node, "JS105", TOO_DEEP)
         if kind is yaml.SequenceNode and node.tag == _SEQ:
-            if node.flow_style and len(node.value) > 1:
-                self._find_split(node)
+            if cast(yaml.SequenceNode, node).flow_style and len(node.value) > 1:
+                self._find_split(cast(yaml.SequenceNode, node))
             return [self._item(0, item, depth) for item in node.value]
         if kind is yaml.MappingNode and node.tag == _MAP:
             return self._mapping(cast(yaml.MappingNode, node), depth)
