@@ -158,3 +158,44 @@ def test_diff_names_the_blueprint_changes(kb: KnowledgeBase) -> None:
 def test_new_map_skeleton_offers_the_lanes(tmp_path: object) -> None:
     out = subprocess.run([sys.executable, "-m", "journeysite.cli", "schema", "systems"], capture_output=True, text=True)
     assert out.returncode == 0 and json.loads(out.stdout)["title"] == "systems.yml"
+
+
+def test_actions_aim_at_stages_and_lists_have_outside_owners_and_can_be_late(example_site: Site) -> None:
+    plan = example_site.article(STORM_PAGE).find("h2", id="action-plan").find_next("table")
+    rows = {tr.td.get_text(" ", strip=True).split(" Hypothesis:")[0]: tr for tr in plan.select("tbody tr")}
+    named = rows["Name the adjusting firm in the first claim update"]
+    assert [(a.get_text(), a["href"]) for a in named.select("td:nth-of-type(2) a")] == [
+        ("Report the storm damage", "./#stage-1"), ("Assess the loss / Wait for the adjuster's visit", "./#stage-2")]
+    assert "Hypothesis: Customers who know who will call stop calling the hotline to ask" in named.td.get_text(" ", strip=True)
+    assert named.select_one(".js-late").get_text() == "⚠ late"  # due 2026-10-31, still planned on 2026-11-23
+    outside = rows["Publish a storm-response standard for adjusting firms"]
+    assert outside.select("td")[2].get_text(" ", strip=True) == "Association of Loss Adjusters (external)"
+    assert not outside.select(".js-late")
+    badge = example_site.article(STORM_PAGE).select_one(".js-badge--validated").get_text()
+    assert badge == "Last validated 2026-10-12 · interviews, workshop · 9 customers · 6 staff"
+    board = example_site.article("insights/actions/").get_text(" ", strip=True)
+    assert "Association of Loss Adjusters (external)" in board
+    updates = example_site.article("touchpoints/claim-updates/").get_text(" ", strip=True)
+    assert "Channel: sms, email" in updates
+
+
+@pytest.mark.parametrize(("old", "new", "needle", "expected"), [
+    ("step: Assess the loss\n", "step: Asess the loss\n", "Asess the loss",
+     "JS207 actions[2].step: no stage or step 'Asess the loss' in this map; write a stage's name, or 'Stage / Step' (did you mean 'Assess the loss'?)"),
+    ("step: [Report the storm damage, Assess", "step: [Report the storm damages, Assess", "Report the storm damages",
+     "JS207 actions[1].step[0]: no stage or step 'Report the storm damages' in this map; write a stage's name, or 'Stage / Step' "
+     "(did you mean 'Report the storm damage'?)"),
+    ("owner: {external: Association of Loss Adjusters}", "owner: {externl: Association of Loss Adjusters}", "externl",
+     "JS110 actions[2].owner.externl: unknown key 'externl' (did you mean 'external'?)"),
+    ("method: [interviews, workshop]", "method: [interviews, focus-group]", "focus-group",
+     "JS113 validation.method[1]: 'focus-group' is not one of: interviews, survey, usability-test, analytics, workshop, other"),
+])
+def test_action_and_validation_forms_are_checked_in_the_form_written(kb: KnowledgeBase, old: str, new: str, needle: str, expected: str) -> None:
+    kb.edit(STORM, old, new)
+    assert f"{at(kb, STORM, needle)}: {expected}" in kb.errors()
+
+
+def test_a_touchpoint_channel_may_be_a_list_of_the_new_channels(kb: KnowledgeBase) -> None:
+    kb.edit("touchpoints.yml", "channel: [sms, email]", "channel: [sms, fax]")
+    assert kb.errors() == [f"{at(kb, 'touchpoints.yml', 'fax')}: JS113 claim-updates.channel[1]: 'fax' is not one of: web, app, email, "
+                           "phone, chat, in-person, mail, social, partner, sms, letter, kiosk, video, other"]

@@ -115,7 +115,7 @@ def test_empty_stage_list(kb: KnowledgeBase) -> None:
         (PHOTO, "parent_stage: Assess the claim", "parent_stage: Assess the claims", "Assess the claims",
          "JS206 parent_stage: map 'first-home-claim' has no stage 'Assess the claims' (did you mean 'Assess the claim'?)"),
         (CLAIM, "step: Report the damage / Call the claims hotline", "step: Report the damage / Call the hotline", "Report the damage / Call the hotline",
-         "JS207 actions[0].step: no step 'Report the damage / Call the hotline' in this map; write it as 'Stage / Step' (did you mean 'Report the damage / Call the claims hotline'?)"),
+         "JS207 actions[0].step: no stage or step 'Report the damage / Call the hotline' in this map; write a stage's name, or 'Stage / Step' (did you mean 'Report the damage / Call the claims hotline'?)"),
         ("maps/repair-booking.md", "(first-home-claim.md)", "(first-home-claims.md)", '"No way to chase',
          "JS209 (warning) stages[0].steps[1].pain_points[1]: link to 'first-home-claims.md': there is no maps/first-home-claims.md (did you mean 'first-home-claim.md'?)"),
         ("personas/first-time-homeowner.md", "Fast answers when something goes wrong",

@@ -104,9 +104,9 @@ def test_action_board_quadrants(kb: KnowledgeBase) -> None:
     assert board["Remote assessment for claims under 5,000"].quadrant == "big-bet"
     assert board["Send the large-print renewal letter on request"].quadrant == "fill-in"
     assert board["Photo checklist and receipt in the app"].quadrant == "balanced"
-    linked = board["Offer a call-back within one hour instead of hold"].step
-    assert linked is not None and linked.step.name == "Call the claims hotline"
-    assert board["Interview eight landlords before changing anything"].step is None
+    linked = board["Offer a call-back within one hour instead of hold"].targets
+    assert linked == (indexes.Target("Report the damage / Call the claims hotline", 0),)
+    assert board["Interview eight landlords before changing anything"].targets == ()
 
 
 def test_maps_by_urgency_and_wins(kb: KnowledgeBase) -> None:

@@ -126,7 +126,7 @@ def _references(loaded: Loaded) -> Iterable[Diagnostic]:
                                          f"'{actor}' is not an actor of this map: add it to actors, or score one of "
                                          f"{', '.join(actors)}{did_you_mean(actor, actors)}")
         for i, action in enumerate(m.actions):
-            yield from team(path, ("actions", i, "owner"), action.owner)
+            yield from team(path, ("actions", i, "owner"), action.team)
         yield from _parent(loaded, m, path)
     yield from _cycles(loaded)
 

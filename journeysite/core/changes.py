@@ -15,7 +15,7 @@ from journeysite.core.catalog import Catalog
 from journeysite.core.diagnostics import Diagnostic, counted
 from journeysite.core.freshness import URGENCY, freshness
 from journeysite.core.indexes import map_freshness
-from journeysite.core.model import Entry, Map, Stage, Step
+from journeysite.core.model import Action, Entry, Map, Stage, Step
 
 Kind = Literal["added", "removed", "changed", "renamed", "moved", "reordered"]
 #: The order in which a map's changes are shown, most consequential first.
@@ -327,7 +327,7 @@ def _actions(change: MapChange, a: Map, b: Map) -> None:
     old, new = {x.title: x for x in a.actions}, {x.title: x for x in b.actions}
     for title, x in new.items():
         if title not in old:
-            change.add("Actions", Line("added", title, after=f"{x.status}, owner {x.owner}, effort {x.effort}, impact {x.impact}"))
+            change.add("Actions", Line("added", title, after=f"{x.status}, owner {_owner(x)}, effort {x.effort}, impact {x.impact}"))
     for title in old:
         if title not in new:
             change.add("Actions", Line("removed", title))
@@ -335,8 +335,13 @@ def _actions(change: MapChange, a: Map, b: Map) -> None:
         if title in new:
             y = new[title]
             _value(change, "Actions", f"status of {title}", x.status, y.status)
-            _value(change, "Owners", f"owner of action {title}", x.owner, y.owner)
+            _value(change, "Owners", f"owner of action {title}", _owner(x), _owner(y))
+            _value(change, "Actions", f"target of {title}", x.targets, y.targets)
             _value(change, "Actions", f"due date of {title}", x.due, y.due)
+
+
+def _owner(action: Action) -> str:
+    return action.owner if isinstance(action.owner, str) else f"{action.owner.external} (external)"
 
 
 def _evidence(change: MapChange, a: Map, b: Map) -> None:

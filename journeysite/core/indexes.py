@@ -14,7 +14,7 @@ from journeysite.core.catalog import Catalog
 from journeysite.core.freshness import URGENCY, Freshness, freshness
 from journeysite.core.metrics import customer_scores
 from journeysite.core.model import PHASES, Action, Entry, Map, Phase, Stage, Step, Win
-from journeysite.core.validate import find_step, step_index
+from journeysite.core.validate import find_target, step_index
 
 
 @dataclass(frozen=True)
@@ -29,13 +29,23 @@ class StepRef:
 
 
 @dataclass(frozen=True)
+class Target:
+    """What an action improves: "Stage" or "Stage / Step", in which stage."""
+
+    label: str
+    stage: int
+
+
+@dataclass(frozen=True)
 class ActionRef:
     map_id: str
     map: Map
     action: Action
     quadrant: Quadrant
-    #: The step the action improves, when it names one that exists.
-    step: StepRef | None
+    #: The stages and steps it improves that exist (none: the whole map).
+    targets: tuple[Target, ...]
+    #: Past its due date and neither done nor dropped.
+    late: bool
 
 
 @dataclass
@@ -96,13 +106,9 @@ def actions(catalog: Catalog) -> list[ActionRef]:
     for mid, m in catalog.valid_maps():
         index = step_index(m) if m.actions else {}
         for action in m.actions:
-            where = find_step(index, action.step) if action.step else None
-            ref = None
-            if where is not None:
-                stage = m.stages[where[0]]
-                step = stage.steps[where[1]]
-                ref = StepRef(mid, m, stage, step, catalog.step_owner(m, stage, step))
-            out.append(ActionRef(mid, m, action, quadrant(action), ref))
+            targets = tuple(Target(label, at) for label in action.targets if (at := find_target(m, index, label)) is not None)
+            late = action.due is not None and action.due < catalog.today and action.status not in ("done", "dropped")
+            out.append(ActionRef(mid, m, action, quadrant(action), targets, late))
     return out
 
 
@@ -130,7 +136,8 @@ def ownership(catalog: Catalog, all_steps: list[StepRef], all_actions: list[Acti
         if entry.data is not None:
             of(entry.data.owner).touchpoints.append(tid)
     for action_ref in all_actions:
-        of(action_ref.action.owner).actions.append(action_ref)
+        if action_ref.action.team is not None:  # not owned outside the organisation
+            of(action_ref.action.team).actions.append(action_ref)
     urgency = {mid: URGENCY.index(map_freshness(catalog, m).state) for mid, m in catalog.valid_maps()}
     for own in owned.values():
         own.maps.sort(key=lambda mid: (urgency[mid], mid))

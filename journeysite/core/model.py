@@ -35,7 +35,7 @@ Status = Literal["idea", "planned", "in-progress", "done", "dropped"]
 STATUSES: tuple[Status, ...] = ("idea", "planned", "in-progress", "done", "dropped")
 Method = Literal["interviews", "survey", "usability-test", "analytics", "workshop", "other"]
 SourceType = Literal["crm", "contact-centre", "voc", "research", "analytics", "social", "other"]
-Channel = Literal["web", "app", "email", "phone", "chat", "in-person", "mail", "social", "partner", "other"]
+Channel = Literal["web", "app", "email", "phone", "chat", "in-person", "mail", "social", "partner", "sms", "letter", "kiosk", "video", "other"]
 CHANNELS: tuple[str, ...] = get_args(Channel)
 Kind = Literal["customer", "employee", "partner"]
 #: A number and a unit, as research reports durations.
@@ -126,9 +126,14 @@ class Validation(Strictly):
     """When and how real customers last confirmed the map."""
 
     last_validated: Date
-    method: Method | None = None
+    method: Method | tuple[Method, ...] | None = Field(None, description="one method or a list")
     customers: Annotated[int, Strict(), Field(ge=0)] | None = None
+    staff: Annotated[int, Strict(), Field(ge=0, description="how many employees took part")] | None = None
     notes: Text | None = None
+
+    @property
+    def methods(self) -> tuple[str, ...]:
+        return () if self.method is None else (self.method,) if isinstance(self.method, str) else self.method
 
 
 class Source(Strictly):
@@ -186,17 +191,34 @@ class Stage(Strictly):
     steps: Annotated[tuple[Step, ...], Field(min_length=1, max_length=MAX_STEPS)]
 
 
+class External(Strictly):
+    """A party outside the organisation that owns an action."""
+
+    external: Name
+
+
 class Action(Strictly):
-    """An improvement in the action plan, tied to the step it improves."""
+    """An improvement in the action plan, tied to what it improves."""
 
     title: Name
-    step: Name | None = Field(None, description='"Stage / Step" of this map')
-    owner: Id
+    step: Name | tuple[Name, ...] | None = Field(None, description='"Stage", "Stage / Step" of this map, or a list of them; absent: the whole map')
+    owner: Id | External = Field(description="a team id, or {external: Name} for a party outside the organisation")
     effort: Level
     impact: Level
     status: Status
+    hypothesis: Text | None = Field(None, description="what the team expects to change")
     metric: Text | None = None
     due: Date | None = None
+
+    @property
+    def targets(self) -> tuple[str, ...]:
+        """What the action improves, each "Stage" or "Stage / Step"."""
+        return () if self.step is None else (self.step,) if isinstance(self.step, str) else self.step
+
+    @property
+    def team(self) -> str | None:
+        """The owning team's id (None: owned outside the organisation)."""
+        return self.owner if isinstance(self.owner, str) else None
 
 
 class Win(Strictly):
@@ -252,8 +274,12 @@ class Touchpoint(Strictly):
     """One entry of `touchpoints.yml`."""
 
     name: Name
-    channel: Channel
+    channel: Channel | tuple[Channel, ...] = Field(description="one channel or a list")
     owner: Id
+
+    @property
+    def channels(self) -> tuple[str, ...]:
+        return (self.channel,) if isinstance(self.channel, str) else self.channel
 
 
 class System(Strictly):

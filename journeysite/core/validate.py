@@ -33,7 +33,7 @@ def to_model(cls: type[T], data: Any, marks: Marks, path: str, at: Path = ()) ->
     try:
         return cls.model_validate(data), []
     except ValidationError as exc:
-        errors = exc.errors()
+        errors = _one_form(exc.errors(), data)
         # A list whose only items are invalid is also "too short": say only why the items are.
         holding = {tuple(e["loc"])[:i] for e in errors for i in range(len(e["loc"]))}
         errors = [e for e in errors if not (e["type"] == "too_short" and tuple(e["loc"]) in holding)]
@@ -43,6 +43,40 @@ def to_model(cls: type[T], data: Any, marks: Marks, path: str, at: Path = ()) ->
             found.append(Diagnostic(path, first.line, first.col, first.code, first.field,
                                     f"and {len(errors) - MAX_REPORTED} more problems in this entry: fix the ones above first"))
         return None, found
+
+
+def _form(part: str | int) -> bool:
+    """Whether a part of an error's location names one form of a field that
+    takes several (`owner: claims` or `owner: {external: ...}`), not a key:
+    keys are lower-case words without brackets."""
+    return isinstance(part, str) and ("[" in part or part[:1].isupper() or part.startswith("constrained-") or part in ("str", "int", "bool"))
+
+
+def _written_form(value: Any) -> str:
+    return "tuple" if isinstance(value, list) else "model" if isinstance(value, dict) else "scalar"
+
+
+def _form_kind(part: str) -> str:
+    return "tuple" if part.startswith("tuple[") else "model" if part.startswith(("function-wrap[", "dict[")) or part[:1].isupper() else "scalar"
+
+
+def _one_form(errors: list[Any], data: Any) -> list[Any]:
+    """For a field that takes a value or a list (or a mapping), pydantic
+    says why the value fits none of the forms; the author wrote one form, so
+    keep that form's errors, at the field's own location."""
+    kept: list[Any] = []
+    for err in errors:
+        loc = tuple(err["loc"])
+        at = next((i for i, part in enumerate(loc) if _form(part)), None)
+        if at is None:
+            kept.append(err)
+            continue
+        written: Any = data
+        for part in loc[:at]:
+            written = written[part] if isinstance(written, (dict, list)) and not _form(part) else written
+        if _form_kind(str(loc[at])) == _written_form(written):
+            kept.append({**err, "loc": tuple(p for p in loc if not _form(p))})
+    return kept or errors
 
 
 def _translate(cls: type[BaseModel], err: Any, marks: Marks, path: str, at: Path) -> Diagnostic:
@@ -193,9 +227,12 @@ def check_map(m: Map, marks: Marks, path: str) -> list[Diagnostic]:
                     report(("stages", i, "steps", j, "branches", k, "to"), "JS207",
                            f"no step '{branch.to}' in this map; write it as 'Stage / Step', or 'exit'{did_you_mean(branch.to, labels)}")
     for i, action in enumerate(m.actions):
-        if action.step is not None and find_step(index, action.step) is None:
-            report(("actions", i, "step"), "JS207",
-                   f"no step '{action.step}' in this map; write it as 'Stage / Step'{did_you_mean(action.step, labels)}")
+        for k, target in enumerate(action.targets):
+            if find_target(m, index, target) is not None:
+                continue
+            where: Path = ("actions", i, "step") if isinstance(action.step, str) else ("actions", i, "step", k)
+            report(where, "JS207", f"no stage or step '{target}' in this map; write a stage's name, or 'Stage / Step'"
+                                f"{did_you_mean(target, [*labels, *(s.name for s in m.stages)])}")
     return out
 
 
@@ -210,6 +247,16 @@ def step_index(m: Map) -> dict[str, tuple[int, int]]:
         for i, stage in enumerate(m.stages)
         for j, step in enumerate(stage.steps)
     }
+
+
+def find_target(m: Map, index: dict[str, tuple[int, int]], label: str) -> int | None:
+    """The index of the stage an action's target is in: a stage's name, or
+    "Stage / Step"."""
+    for i, stage in enumerate(m.stages):
+        if stage.name == label.strip():
+            return i
+    found = find_step(index, label)
+    return found[0] if found else None
 
 
 def find_step(index: dict[str, tuple[int, int]], label: str) -> tuple[int, int] | None:
