@@ -52,7 +52,7 @@ def test_the_blueprint_example_is_valid_and_every_addition_is_used(kb: Knowledge
      "or 'exit' (did you mean 'Settle / Receive the settlement'?)"),
     ("source: storm-interviews\n        duration: 40", "source: storm-interview\n        duration: 40", "storm-interview\n",
      "JS204 stages[0].steps[0].quotes[0].source: unknown source 'storm-interview': sources of this map are "
-     "'storm-interviews', 'storm-claims-data' (did you mean 'storm-interviews'?)"),
+     "'storm-interviews', 'storm-claims-data', 'claims-nps-2026', 'storm-review-2024' (did you mean 'storm-interviews'?)"),
     ("optional: true", "optional: maybe", "maybe", None),
     ("x-journey-id: CX-STORM-04", "journey-id: CX-STORM-04", "journey-id", None),
 ])
@@ -199,3 +199,37 @@ def test_a_touchpoint_channel_may_be_a_list_of_the_new_channels(kb: KnowledgeBas
     kb.edit("touchpoints.yml", "channel: [sms, email]", "channel: [sms, fax]")
     assert kb.errors() == [f"{at(kb, 'touchpoints.yml', 'fax')}: JS113 claim-updates.channel[1]: 'fax' is not one of: web, app, email, "
                            "phone, chat, in-person, mail, social, partner, sms, letter, kiosk, video, other"]
+
+
+def test_shared_sources_and_a_parents_sources_can_be_cited(example_site: Site) -> None:
+    evidence = example_site.article(STORM_PAGE).find("h2", id="evidence").find_next("table")
+    rows = [[td.get_text(" ", strip=True) for td in tr.select("td")] for tr in evidence.select("tbody tr")]
+    shared = next(r for r in rows if r[0].startswith("Claims NPS survey verbatims, 2026"))
+    assert shared[2] == "2026-09" and shared[3] == "Settle / Receive the settlement"  # a month, shown as written
+    assert next(r for r in rows if r[0].startswith("Review of the storm claims"))[2] == "2024"
+    child = example_site.article("maps/claim-photo-evidence/").find("h2", id="evidence").find_next("table")
+    assert "Claims CRM export, H1 2026" in child.get_text()  # the parent's source, cited by a step
+
+
+@pytest.mark.parametrize(("rel", "old", "new", "needle", "expected"), [
+    (STORM, "  - claims-nps-2026\n", "  - claims-nps-2025\n", "claims-nps-2025",
+     "JS216 sources[2]: unknown shared source 'claims-nps-2025' (no 'claims-nps-2025' in sources.yml) (did you mean 'claims-nps-2026'?)"),
+    ("maps/repair-booking.md", "evidence: [repairer-sla]\n", "evidence: [repairer-sla, storm-claims-data]\n", "storm-claims-data",
+     "JS204 stages[1].steps[0].evidence[1]: unknown source 'storm-claims-data': sources of this map are 'repairer-sla', "
+     "'repair-survey'"),
+    ("sources.yml", "  date: 2024\n", "  date: 2024-13\n", "2024-13",
+     "JS114 storm-review-2024.date: expected a date like 2026-09-14, got '2024-13'"),
+])
+def test_shared_sources_are_checked(kb: KnowledgeBase, rel: str, old: str, new: str, needle: str, expected: str) -> None:
+    kb.edit(rel, old, new)
+    assert f"{at(kb, rel, needle)}: {expected}" in kb.errors()
+
+
+def test_a_validation_known_to_the_month_counts_from_its_end(kb: KnowledgeBase) -> None:
+    kb.edit(STORM, "  last_validated: 2026-10-12", "  last_validated: 2026-11")
+    catalog = kb.catalog()
+    assert kb.errors() == []  # this month has begun: not in the future
+    f = Insights(catalog).freshness["storm-damage-claim"]
+    assert f.last_validated.isoformat() == "2026-11" and f.next_review is not None and f.next_review.isoformat() == "2027-02-28"
+    kb.edit(STORM, "  last_validated: 2026-11", "  last_validated: 2026-12")
+    assert [e.split(": ", 1)[1] for e in kb.errors()] == ["JS115 validation.last_validated: date 2026-12 is in the future (today is 2026-11-23)"]

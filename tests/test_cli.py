@@ -155,7 +155,7 @@ def test_the_content_reference_lists_every_field_as_the_model_and_schema_have_it
     tables = dict(re.findall(r"<!-- fields of (\w+) -->\n\|[^\n]*\n\|[^\n]*\n((?:\|[^\n]*\n)+)", text))
     classes = {"Map": model.Map, "Validation": model.Validation, "Source": model.Source, "Stage": model.Stage, "Step": model.Step,
                "Action": model.Action, "Win": model.Win, "Persona": model.Persona, "Team": model.Team, "Touchpoint": model.Touchpoint,
-               "Quote": model.Quote, "Branch": model.Branch, "System": model.System}
+               "Quote": model.Quote, "Branch": model.Branch, "System": model.System, "SharedSource": model.SharedSource}
     assert set(tables) == set(classes)
     schema = json.dumps([json_schema(kind) for kind in KINDS])
     for name, cls in classes.items():

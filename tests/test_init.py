@@ -32,7 +32,7 @@ def test_init_writes_a_knowledge_base_that_checks_and_builds(started: Path) -> N
     files = sorted(p.relative_to(started).as_posix() for p in started.rglob("*") if p.is_file())
     assert files == [
         ".github/workflows/journeysite.yml", ".gitignore", ".journeysite/schemas/map.schema.json",
-        ".journeysite/schemas/persona.schema.json", ".journeysite/schemas/systems.schema.json", ".journeysite/schemas/team.schema.json",
+        ".journeysite/schemas/persona.schema.json", ".journeysite/schemas/sources.schema.json", ".journeysite/schemas/systems.schema.json", ".journeysite/schemas/team.schema.json",
         ".journeysite/schemas/touchpoints.schema.json", ".vscode/extensions.json", ".vscode/settings.json",
         ".vscode/tasks.json", "README.md", "content/index.md",
         "content/maps/first-journey.md", "content/personas/customer.md", "content/teams/customer-experience.md",
@@ -72,7 +72,7 @@ def test_new_touchpoint_adds_to_the_registry_and_keeps_its_comments(started: Pat
     assert done.returncode == 0, done.stderr
     after = registry.read_text()
     assert after.startswith(before) and "# Every touchpoint a customer can meet" in after
-    assert after.endswith("support-chat:\n  name: Support chat\n  # one of: web, app, email, phone, chat, in-person, mail, social, partner, other\n"
+    assert after.endswith("support-chat:\n  name: Support chat\n  # one of: web, app, email, phone, chat, in-person, mail, social, partner, sms, letter, kiosk, video, other\n"
                           "  channel: chat\n  owner: customer-experience\n")
     assert run("check", cwd=started).returncode == 0
     wrong = run("new", "touchpoint", "fax", "--name", "Fax", "--channel", "fax", "--owner", "customer-experience", cwd=started)

@@ -40,7 +40,8 @@ def init(folder: Path, site_name: str, force: bool = False) -> list[Path]:
         written += _write(folder / ".journeysite/schemas" / f"{kind}.schema.json", json.dumps(json_schema(kind), indent=2) + "\n")
     settings = {
         "yaml.schemas": {"./.journeysite/schemas/touchpoints.schema.json": "content/touchpoints.yml",
-                         "./.journeysite/schemas/systems.schema.json": "content/systems.yml"},
+                         "./.journeysite/schemas/systems.schema.json": "content/systems.yml",
+                         "./.journeysite/schemas/sources.schema.json": "content/sources.yml"},
         # The task in tasks.json checks each save: saving a second after typing stops checks as you type.
         "files.autoSave": "afterDelay",
         "files.autoSaveDelay": 1000,

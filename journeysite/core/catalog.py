@@ -14,8 +14,9 @@ from journeysite.core.frontmatter import Path as FieldPath
 from journeysite.core.frontmatter import dotted
 from journeysite.core.links import relative
 from journeysite.core.loader import Loaded, ParseCache, load
-from journeysite.core.model import Entry, Map, Persona, Stage, Step, System, Team, Touchpoint
+from journeysite.core.model import Entry, Map, Persona, SharedSource, Source, Stage, Step, System, Team, Touchpoint
 from journeysite.core.settings import Settings
+from journeysite.core.validate import citations
 
 #: An unknown id with no close match lists the known ones, if there are at most this many.
 KNOWN_LISTED = 12
@@ -31,6 +32,7 @@ class Catalog:
     today: dt.date
     settings: Settings = field(default_factory=Settings)
     systems: dict[str, Entry[System]] = field(default_factory=dict)
+    sources: dict[str, Entry[SharedSource]] = field(default_factory=dict)
     _by_path: dict[str, list[Diagnostic]] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -49,6 +51,11 @@ class Catalog:
         for ident, entry in self.maps.items():
             if entry.data is not None:
                 yield ident, entry.data
+
+    def sources_of(self, m: Map) -> dict[str, Source]:
+        """The sources of a map's page, by id: its own, those it lists from
+        `sources.yml`, and those of its parents that its steps cite."""
+        return _sources_of(m, self.sources, self.maps) or _listed(m, self.sources)
 
     def is_customer(self, persona: str) -> bool:
         """Whether a persona counts in customer figures: not an employee or
@@ -76,7 +83,8 @@ def build(root: Path, today: dt.date, settings: Settings | None = None, cache: P
     loaded = load(root, today, settings, cache)
     diagnostics = loaded.diagnostics + list(_references(loaded)) + list(_links(loaded, root, settings)) + list(_notices(loaded, today, settings))
     diagnostics.sort(key=lambda d: (d.path, d.line, d.col, d.code))
-    return Catalog(loaded.maps, loaded.personas, loaded.teams, loaded.touchpoints, tuple(diagnostics), today, settings, loaded.systems)
+    return Catalog(loaded.maps, loaded.personas, loaded.teams, loaded.touchpoints, tuple(diagnostics), today, settings, loaded.systems,
+                   loaded.sources)
 
 
 def _references(loaded: Loaded) -> Iterable[Diagnostic]:
@@ -127,6 +135,15 @@ def _references(loaded: Loaded) -> Iterable[Diagnostic]:
                                          f"{', '.join(actors)}{did_you_mean(actor, actors)}")
         for i, action in enumerate(m.actions):
             yield from team(path, ("actions", i, "owner"), action.team)
+        for i, source in enumerate(m.sources):
+            if isinstance(source, str) and source not in loaded.sources:
+                yield unknown(path, ("sources", i), "JS216", "shared source", f"'{source}' in sources.yml", source, loaded.sources)
+        known = _sources_of(m, loaded.sources, loaded.maps)
+        for loc, ref in citations(m):
+            if known is not None and ref not in known:  # None: a broken parent map, whose errors are reported
+                line, col = loaded.marks[path].value(loc)
+                yield Diagnostic(path, line, col, "JS204", dotted(loc), f"unknown source '{ref}': sources of this map are "
+                                 f"{_listing(list(known))}{did_you_mean(ref, known)}")
         yield from _parent(loaded, m, path)
     yield from _cycles(loaded)
 
@@ -202,3 +219,38 @@ def _notices(loaded: Loaded, today: dt.date, settings: Settings) -> Iterable[Dia
         code = {"unvalidated": "JS301", "overdue": "JS302", "due": "JS303"}.get(f.state)
         if code:
             yield Diagnostic(entry.path, line, col, code, "validation", f"{f.label}; owner: {m.owner}", Severity.INFO)
+
+
+def _sources_of(m: Map, shared: dict[str, Entry[SharedSource]], maps: dict[str, Entry[Map]]) -> dict[str, Source] | None:
+    """A map's own sources, those it lists from `sources.yml`, and, for what
+    its steps cite beyond those, its ancestors' (a micro-journey may cite
+    its parent's); None when a broken ancestor leaves that unknown."""
+    found = _listed(m, shared)
+    wanted = {ref for _, ref in citations(m)} - found.keys()
+    seen = set()
+    parent = m.parent
+    while wanted and parent is not None and parent not in seen:  # a cycle is reported elsewhere
+        seen.add(parent)
+        data = maps[parent].data if parent in maps else None
+        if data is None:  # an unknown or broken parent, reported as such
+            return None
+        for sid, source in _listed(data, shared).items():
+            if sid in wanted:
+                found[sid] = source
+                wanted.discard(sid)
+        parent = data.parent
+    return found
+
+
+def _listed(m: Map, shared: dict[str, Entry[SharedSource]]) -> dict[str, Source]:
+    found: dict[str, Source] = {}
+    for source in m.sources:
+        if isinstance(source, Source):
+            found.setdefault(source.id, source)
+        elif (entry := shared.get(source)) is not None and entry.data is not None:
+            found.setdefault(source, Source(id=source, **entry.data.model_dump(exclude_none=True)))
+    return found
+
+
+def _listing(ids: list[str]) -> str:
+    return ", ".join(f"'{i}'" for i in ids) if ids else "none (add a 'sources' list)"

@@ -16,6 +16,7 @@ from journeysite.core.diagnostics import Diagnostic, counted
 from journeysite.core.freshness import URGENCY, freshness
 from journeysite.core.indexes import map_freshness
 from journeysite.core.model import Action, Entry, Map, Stage, Step
+from journeysite.core.validate import source_id
 
 Kind = Literal["added", "removed", "changed", "renamed", "moved", "reordered"]
 #: The order in which a map's changes are shown, most consequential first.
@@ -128,7 +129,7 @@ def _features(entry: Entry[Map]) -> frozenset[tuple[str, ...]]:
         *(("stage", s.name) for s in m.stages),
         *(("step", s.name, x.name) for s in m.stages for x in s.steps),
         *(("action", a.title) for a in m.actions),
-        *(("source", s.id) for s in m.sources),
+        *(("source", source_id(s)) for s in m.sources),
     })
 
 
@@ -345,7 +346,8 @@ def _owner(action: Action) -> str:
 
 
 def _evidence(change: MapChange, a: Map, b: Map) -> None:
-    _items(change, "Evidence", "source", [s.title for s in a.sources], [s.title for s in b.sources])
+    _items(change, "Evidence", "source", [s if isinstance(s, str) else s.title for s in a.sources],
+           [s if isinstance(s, str) else s.title for s in b.sources])
 
 
 def _registry(kind: str, old: Mapping[str, Entry[Any]], new: Mapping[str, Entry[Any]]) -> Iterable[Line]:

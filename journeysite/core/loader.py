@@ -21,7 +21,7 @@ from typing import Any
 from journeysite.core.diagnostics import Diagnostic, Severity
 from journeysite.core.frontmatter import Document, Marks, parse_markdown, parse_yaml_file
 from journeysite.core.links import doc_links
-from journeysite.core.model import SLUG_PATTERN, Entry, Map, Persona, System, T, Team, Touchpoint, text_fields
+from journeysite.core.model import SLUG_PATTERN, Entry, Map, Persona, SharedSource, System, T, Team, Touchpoint, text_fields
 from journeysite.core.settings import Settings
 from journeysite.core.validate import check_map, future_dates, to_model
 
@@ -29,7 +29,7 @@ _SLUG = re.compile(SLUG_PATTERN)
 #: Ids that would name a page the site makes itself.
 RESERVED_IDS = frozenset({"index"})
 #: Files that list many entries by id, by kind: what one entry is called.
-REGISTRIES = {"touchpoints": "touchpoint", "systems": "system"}
+REGISTRIES = {"touchpoints": "touchpoint", "systems": "system", "sources": "source"}
 #: Larger files are refused before parsing: no journey map is 8 MB of text.
 MAX_FILE_BYTES = 8 * 1024 * 1024
 
@@ -88,6 +88,7 @@ class Loaded:
     teams: dict[str, Entry[Team]]
     touchpoints: dict[str, Entry[Touchpoint]]
     systems: dict[str, Entry[System]]
+    sources: dict[str, Entry[SharedSource]]
     marks: dict[str, Marks]
     diagnostics: list[Diagnostic]
 
@@ -120,7 +121,8 @@ def _sources(root: Path, settings: Settings) -> list[tuple[str, str, bytes | Exc
     kinds: list[tuple[str, str, type[Any]]] = [("map", settings.maps_dir, Map), ("persona", settings.personas_dir, Persona), ("team", settings.teams_dir, Team)]
     files: list[tuple[str, Path, Callable[[bytes, str], Parsed]]] = [
         (kind, file, functools.partial(_parse_page, cls)) for kind, folder, cls in kinds for file in _entry_files(root, root / folder)]
-    registries: list[tuple[str, str, type[Any]]] = [("touchpoints", settings.touchpoints_file, Touchpoint), ("systems", settings.systems_file, System)]
+    registries: list[tuple[str, str, type[Any]]] = [("touchpoints", settings.touchpoints_file, Touchpoint),
+                                                    ("systems", settings.systems_file, System), ("sources", settings.sources_file, SharedSource)]
     for kind, name, cls in registries:
         if (root / name).is_file() and inside(root, root / name):
             files.append((kind, root / name, functools.partial(_parse_registry, cls, kind)))
@@ -157,7 +159,7 @@ def _load(root: Path, today: dt.date, settings: Settings, cache: ParseCache) -> 
         if entry.data is not None:
             diagnostics.extend(future_dates(entry.data, marks[entry.path], entry.path, today))
     cache.prune()
-    return Loaded(maps, found["persona"], found["team"], found["touchpoints"], found["systems"], marks, diagnostics)
+    return Loaded(maps, found["persona"], found["team"], found["touchpoints"], found["systems"], found["sources"], marks, diagnostics)
 
 
 def _entry_files(root: Path, base: Path) -> list[Path]:
@@ -278,5 +280,5 @@ def _parse_registry(cls: type[T], kind: str, raw: bytes, rel: str) -> Parsed:
                 why = f"is reserved for the {REGISTRIES[kind]}s' index page" if ident in RESERVED_IDS else "is not a valid id: use lower-case letters, digits and hyphens"
                 problems.append(Diagnostic(rel, line, col, "JS113", ident, f"'{ident}' {why}"))
                 continue
-            entries.append(Entry(ident, rel, getattr(data, "name", None) or _raw_title(value) or ident, data))
+            entries.append(Entry(ident, rel, getattr(data, "name", None) or getattr(data, "title", None) or _raw_title(value) or ident, data))
     return Parsed(tuple(entries), doc.marks, tuple(problems))

@@ -10,11 +10,24 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Annotated, Any, Generic, Literal, TypeVar, get_args
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, SerializerFunctionWrapHandler, Strict, StringConstraints, model_serializer, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    SerializerFunctionWrapHandler,
+    Strict,
+    StringConstraints,
+    WithJsonSchema,
+    model_serializer,
+    model_validator,
+)
 from pydantic_core import PydanticCustomError, to_jsonable_python
 
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
@@ -26,6 +39,54 @@ Id = Annotated[str, Strict(), StringConstraints(pattern=SLUG_PATTERN)]
 Name = Annotated[str, Strict(), StringConstraints(pattern=r"\S", max_length=500)]
 Text = Annotated[str, Strict(), StringConstraints(max_length=20_000)]
 Date = Annotated[dt.date, Strict()]
+
+
+class Period(dt.date):
+    """A date known only to the year (2016) or the month (2020-04): it is
+    the period's last day (freshness counts from the end of the period) and
+    shows as written."""
+
+    written: str
+
+    def __new__(cls, year: int, month: int, day: int, written: str | None = None) -> Any:
+        if written is None:  # date arithmetic makes its result this way: a plain day
+            return dt.date(year, month, day)
+        self = super().__new__(cls, year, month, day)
+        self.written = written
+        return self
+
+    @classmethod
+    def ending(cls, end: dt.date, written: str) -> Period:
+        period: Period = cls(end.year, end.month, end.day, written)
+        return period
+
+    def isoformat(self) -> str:
+        return self.written
+
+    @property
+    def begins(self) -> dt.date:
+        """The first day of the period."""
+        return dt.date(self.year, 1 if len(self.written) == 4 else self.month, 1)
+
+
+_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+def _period(value: Any) -> Any:
+    """A year (a whole number) or a month (`2020-04`) as a `Period`; any
+    other value is left for the date check to judge."""
+    if isinstance(value, int) and not isinstance(value, bool) and 1000 <= value <= 9999:
+        return Period.ending(dt.date(value, 12, 31), str(value))
+    if isinstance(value, str) and (month := _MONTH.match(value)) and 1 <= int(month[2]) <= 12:
+        year, number = int(month[1]), int(month[2])
+        return Period.ending(dt.date(year + number // 12, number % 12 + 1, 1) - dt.timedelta(days=1), value)
+    return value
+
+
+#: A research date: a day, or only a year or a month.
+ResearchDate = Annotated[dt.date, BeforeValidator(_period), Strict(), WithJsonSchema({"anyOf": [
+    {"type": "string", "format": "date"}, {"type": "string", "pattern": "^\\d{4}-\\d{2}$"}, {"type": "integer", "minimum": 1000, "maximum": 9999}],
+    "description": "a day (2026-09-14), a month (2020-04) or a year (2016)"})]
 Url = Annotated[str, Strict(), StringConstraints(pattern=r"^(https?://|mailto:)\S+$")]
 
 Phase = Literal["buy", "own", "advocate"]
@@ -125,7 +186,7 @@ class Strictly(BaseModel):
 class Validation(Strictly):
     """When and how real customers last confirmed the map."""
 
-    last_validated: Date
+    last_validated: ResearchDate
     method: Method | tuple[Method, ...] | None = Field(None, description="one method or a list")
     customers: Annotated[int, Strict(), Field(ge=0)] | None = None
     staff: Annotated[int, Strict(), Field(ge=0, description="how many employees took part")] | None = None
@@ -136,14 +197,19 @@ class Validation(Strictly):
         return () if self.method is None else (self.method,) if isinstance(self.method, str) else self.method
 
 
-class Source(Strictly):
-    """A piece of evidence the map rests on; steps cite it by id."""
+class SharedSource(Strictly):
+    """One entry of `sources.yml`: evidence that several maps cite by its id."""
 
-    id: Id
     type: SourceType
     title: Name
     url: Url | None = None
-    date: Date | None = None
+    date: ResearchDate | None = None
+
+
+class Source(SharedSource):
+    """A piece of evidence the map rests on; steps cite it by id."""
+
+    id: Id
 
 
 class Quote(Strictly):
@@ -240,7 +306,7 @@ class Map(Strictly):
     contributors: tuple[Id, ...] = ()
     review_every: Annotated[int, Strict(), Field(ge=1, le=3650)] | None = None
     validation: Validation | None = None
-    sources: tuple[Source, ...] = ()
+    sources: tuple[Source | Id, ...] = Field((), description="the map's own sources, and ids of sources.yml")
     gaps: tuple[Text, ...] = ()
     stages: Annotated[tuple[Stage, ...], Field(min_length=1, max_length=MAX_STAGES)]
     actions: tuple[Action, ...] = ()
@@ -289,7 +355,7 @@ class System(Strictly):
     owner: Id
 
 
-T = TypeVar("T", Map, Persona, Team, Touchpoint, System)
+T = TypeVar("T", Map, Persona, Team, Touchpoint, System, SharedSource)
 
 
 @dataclass(frozen=True)

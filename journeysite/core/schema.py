@@ -6,11 +6,12 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from journeysite.core.model import Map, Persona, System, Team, Touchpoint
+from journeysite.core.model import Map, Persona, SharedSource, System, Team, Touchpoint
 
-KINDS: dict[str, type[BaseModel]] = {"map": Map, "persona": Persona, "team": Team, "touchpoints": Touchpoint, "systems": System}
+KINDS: dict[str, type[BaseModel]] = {"map": Map, "persona": Persona, "team": Team, "touchpoints": Touchpoint, "systems": System,
+                                     "sources": SharedSource}
 #: The kinds whose file is a registry: ids mapped to entries.
-REGISTRY_KINDS = ("touchpoints", "systems")
+REGISTRY_KINDS = ("touchpoints", "systems", "sources")
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
 

@@ -61,7 +61,10 @@ class Settings(BaseModel):
     systems_file: str = "systems.yml"
     """The registry of systems that support steps (optional), inside the content folder."""
 
-    @field_validator("maps_dir", "personas_dir", "teams_dir", "touchpoints_file", "systems_file")
+    sources_file: str = "sources.yml"
+    """The registry of sources that maps share (optional), inside the content folder."""
+
+    @field_validator("maps_dir", "personas_dir", "teams_dir", "touchpoints_file", "systems_file", "sources_file")
     @classmethod
     def _inside(cls, value: str) -> str:
         """Layout paths name places inside the content folder: a pull request

@@ -16,7 +16,7 @@ from pydantic import BaseModel, ValidationError
 
 from journeysite.core.diagnostics import Diagnostic, did_you_mean
 from journeysite.core.frontmatter import InvalidDate, Marks, Path, dotted
-from journeysite.core.model import DURATION_PATTERN, EXIT, SLUG_PATTERN, Map, T
+from journeysite.core.model import DURATION_PATTERN, EXIT, SLUG_PATTERN, Map, Period, Source, T
 
 #: Problems reported one by one per entry; the rest are counted. Each is
 #: located by a walk of the file, so a file of 64,000 unknown keys must not
@@ -66,16 +66,18 @@ def _one_form(errors: list[Any], data: Any) -> list[Any]:
     keep that form's errors, at the field's own location."""
     kept: list[Any] = []
     for err in errors:
-        loc = tuple(err["loc"])
-        at = next((i for i, part in enumerate(loc) if _form(part)), None)
-        if at is None:
+        written, clean, form = data, [], None
+        for part in err["loc"]:
+            if (form is None and isinstance(written, dict) and part in written) or (form is None and isinstance(written, list) and isinstance(part, int) and 0 <= part < len(written)):
+                written = written[part]
+            elif form is None and _form(part):
+                form = str(part)
+                continue
+            clean.append(part)
+        if form is None:
             kept.append(err)
-            continue
-        written: Any = data
-        for part in loc[:at]:
-            written = written[part] if isinstance(written, (dict, list)) and not _form(part) else written
-        if _form_kind(str(loc[at])) == _written_form(written):
-            kept.append({**err, "loc": tuple(p for p in loc if not _form(p))})
+        elif _form_kind(form) == _written_form(written):
+            kept.append({**err, "loc": tuple(clean)})
     return kept or errors
 
 
@@ -184,10 +186,11 @@ def future_dates(m: Map, marks: Marks, path: str, today: dt.date) -> list[Diagno
     out: list[Diagnostic] = []
     report = _reporter(marks, path, out)
     dates: list[tuple[Path, dt.date | None]] = [(("validation", "last_validated"), m.validation.last_validated if m.validation else None)]
-    dates += [(("sources", i, "date"), s.date) for i, s in enumerate(m.sources)]
+    dates += [(("sources", i, "date"), s.date) for i, s in enumerate(m.sources) if not isinstance(s, str)]
     dates += [(("wins", i, "date"), w.date) for i, w in enumerate(m.wins)]
     for loc, day in dates:
-        if day is not None and day > today:
+        begins = day.begins if isinstance(day, Period) else day  # a year or month that has begun is not in the future
+        if day is not None and begins is not None and begins > today:
             report(loc, "JS115", f"date {day.isoformat()} is in the future (today is {today.isoformat()})")
     return out
 
@@ -203,21 +206,13 @@ def check_map(m: Map, marks: Marks, path: str) -> list[Diagnostic]:
         steps = ((("stages", i, "steps", j, "name"), s.name) for j, s in enumerate(stage.steps))
         for loc, name in _repeats(steps):
             report(loc, "JS117", f"duplicate step name '{name}' in stage '{stage.name}'")
-    for loc, sid in _repeats((("sources", i, "id"), s.id) for i, s in enumerate(m.sources)):
+    ids = ((("sources", i) if isinstance(s, str) else ("sources", i, "id"), source_id(s)) for i, s in enumerate(m.sources))
+    for loc, sid in _repeats(ids):
         report(loc, "JS118", f"duplicate source id '{sid}'")
 
     if m.parent_stage is not None and m.parent is None:
         report(("parent_stage",), "JS119", "parent_stage needs a parent map")
 
-    source_ids = [s.id for s in m.sources]
-    for i, stage in enumerate(m.stages):
-        for j, step in enumerate(stage.steps):
-            cited: list[tuple[Path, str]] = [(("evidence", k), ref) for k, ref in enumerate(step.evidence)]
-            cited += [(("quotes", k, "source"), q.source) for k, q in enumerate(step.quotes) if q.source is not None]
-            for at, ref in cited:
-                if ref not in source_ids:
-                    report(("stages", i, "steps", j, *at), "JS204",
-                           f"unknown source '{ref}': sources of this map are {_listing(source_ids)}{did_you_mean(ref, source_ids)}")
     labels = step_labels(m)
     index = step_index(m)
     for i, stage in enumerate(m.stages):
@@ -234,6 +229,22 @@ def check_map(m: Map, marks: Marks, path: str) -> list[Diagnostic]:
             report(where, "JS207", f"no stage or step '{target}' in this map; write a stage's name, or 'Stage / Step'"
                                 f"{did_you_mean(target, [*labels, *(s.name for s in m.stages)])}")
     return out
+
+
+def source_id(source: Source | str) -> str:
+    """The id of a map's own source, or of one it lists from `sources.yml`."""
+    return source if isinstance(source, str) else source.id
+
+
+def citations(m: Map) -> Iterable[tuple[Path, str]]:
+    """Every source id a step cites (evidence and quotes), with its place."""
+    for i, stage in enumerate(m.stages):
+        for j, step in enumerate(stage.steps):
+            for k, ref in enumerate(step.evidence):
+                yield ("stages", i, "steps", j, "evidence", k), ref
+            for k, quote in enumerate(step.quotes):
+                if quote.source is not None:
+                    yield ("stages", i, "steps", j, "quotes", k, "source"), quote.source
 
 
 def step_labels(m: Map) -> list[str]:
@@ -274,7 +285,3 @@ def _repeats(items: Iterable[tuple[Path, str]]) -> Iterable[tuple[Path, str]]:
         if value in seen:
             yield loc, value
         seen.add(value)
-
-
-def _listing(ids: list[str]) -> str:
-    return ", ".join(f"'{i}'" for i in ids) if ids else "none (add a 'sources' list)"

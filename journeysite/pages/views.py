@@ -24,7 +24,7 @@ from journeysite.core.indexes import QUADRANTS, Insights, StepRef
 from journeysite.core.metrics import evidence_coverage, lowest_moments, percent, score, stage_emotions
 from journeysite.core.model import PHASES, STATUSES, Entry, Map
 from journeysite.core.settings import Settings
-from journeysite.core.validate import find_step, step_index
+from journeysite.core.validate import find_step, source_id, step_index
 from journeysite.git.history import Edit
 from journeysite.pages.mermaid import journey
 from journeysite.pages.render import environment, html_link, link, render, text
@@ -274,7 +274,7 @@ def _shared(catalog: Catalog, paths: Paths) -> tuple[Any, ...]:
     """What almost every page shows: team and persona names, team contacts,
     touchpoints, systems, and the date and policy that freshness is judged by."""
     return (catalog.today, catalog.settings, paths, tuple(catalog.teams.values()), tuple(catalog.personas.values()),
-            tuple(catalog.touchpoints.values()), tuple(catalog.systems.values()))
+            tuple(catalog.touchpoints.values()), tuple(catalog.systems.values()), tuple(catalog.sources.values()))
 
 
 def _everything(shared: tuple[Any, ...], catalog: Catalog) -> tuple[Any, ...]:
@@ -304,7 +304,9 @@ def map_page(insights: Insights, entry: Entry[Map], paths: Paths = Paths(), edit
     m = entry.data
     context: dict[str, Any] = {"entry": entry, "m": m, "problems": catalog.problems(entry.path), "edit": edit}
     if m is not None:
-        cited: dict[str, list[str]] = {s.id: [] for s in m.sources}
+        sources = catalog.sources_of(m)
+        listed = [sources[sid] for s in m.sources if (sid := source_id(s)) in sources]
+        cited: dict[str, list[str]] = {s.id: [] for s in listed}
         for stage in m.stages:
             for step in stage.steps:
                 for ref in step.evidence:
@@ -318,7 +320,8 @@ def map_page(insights: Insights, entry: Entry[Map], paths: Paths = Paths(), edit
             lowest=lowest_moments(m),
             diagram=Markup(journey(m, lambda stage, step: team_names.get(o := catalog.step_owner(m, stage, step), o))),
             cited=cited,
-            source_titles={s.id: s.title for s in m.sources},
+            source_titles={sid: s.title for sid, s in sources.items()},
+            sources=listed + [s for sid, s in sources.items() if sid in cited and s not in listed],
             score=partial(score, m),
             lanes=_lanes(m),
             branch_anchor=lambda label: next((f"stage-{at[0] + 1}" for at in [find_step(step_index(m), label)] if at), ""),
