@@ -24,6 +24,7 @@ from journeysite.core.links import Page, anchors, plain_page
 from journeysite.core.links import check as check_links
 from journeysite.core.loader import ParseCache, content_files
 from journeysite.core.project import Project, ProjectError, build_date, find_project
+from journeysite.core.reminders import due
 from journeysite.core.schema import KINDS as SCHEMA_KINDS
 from journeysite.core.schema import json_schema
 from journeysite.git.revisions import Repository
@@ -59,6 +60,13 @@ def main(argv: list[str] | None = None) -> int:
     compare.add_argument("--project", type=Path, default=Path("mkdocs.yml"), help="a mkdocs.yml or content folder (default: ./mkdocs.yml)")
     compare.add_argument("--today", type=dt.date.fromisoformat, help="judge freshness on this date (YYYY-MM-DD)")
 
+    remind = commands.add_parser("due", help="maps due or overdue for review, never validated, or with late actions, by owning team; exit 1 if any")
+    remind.add_argument("path", nargs="?", default="mkdocs.yml", help="a content folder or a mkdocs.yml (default: ./mkdocs.yml)")
+    remind.add_argument("--format", choices=("text", "markdown", "json"), default="text",
+                        help="markdown: an issue body for each team's reminder; json: for other tools")
+    remind.add_argument("--today", type=dt.date.fromisoformat, help="judge freshness on this date (YYYY-MM-DD)")
+    remind.add_argument("--exit-zero", action="store_true", help="exit 0 even when something is due (a job that only reports)")
+
     start = commands.add_parser("init", help="start a new knowledge base: mkdocs.yml, starter content, CI workflow, editor settings")
     start.add_argument("folder", nargs="?", type=Path, default=Path("."), help="where (default: here); must be empty")
     start.add_argument("--name", help="the site's name (default: from the folder's name)")
@@ -82,7 +90,7 @@ def main(argv: list[str] | None = None) -> int:
 
     args = parser.parse_args(argv)
     try:
-        return {"check": _check, "schema": _schema, "mermaid": _mermaid, "diff": _diff, "new": _new, "generate": _generate, "init": _init}[args.command](args)
+        return {"check": _check, "due": _due, "schema": _schema, "mermaid": _mermaid, "diff": _diff, "new": _new, "generate": _generate, "init": _init}[args.command](args)
     except (ProjectError, MermaidMissing, ScaffoldError) as exc:
         print(f"journeysite: {exc}", file=sys.stderr)
         return 2
@@ -165,6 +173,29 @@ def _check_once(args: argparse.Namespace, project: Project, cache: ParseCache | 
             file=sys.stderr if args.format == "github" else sys.stdout,
         )
     return 1 if errors or warnings else 0
+
+
+def _due(args: argparse.Namespace) -> int:
+    project = find_project(Path(args.path))
+    catalog = project.catalog(build_date(args.today or project.settings.today))
+    teams = due(catalog)
+    if args.format == "markdown":
+        print(render("due.md", "", teams=teams, today=catalog.today), end="")
+    elif args.format == "json":
+        print(json.dumps([{"team": t.team, "name": t.name, "contact": t.contact, "maps": [
+            {"id": d.entry.id, "path": d.entry.path, "title": d.entry.title, "freshness": d.freshness.state, "label": d.freshness.label,
+             "late_actions": [{"title": a.action.title, "due": a.action.due.isoformat() if a.action.due else None, "owner": a.action.team}
+                              for a in d.late]} for d in t.maps]} for t in teams], indent=2, ensure_ascii=False))
+    else:
+        root = _shown(project.content)
+        for t in teams:
+            print(one_line(f"{t.name} ({t.contact})" if t.contact else t.name))
+            for d in t.maps:
+                print(one_line(f"  {root}/{d.entry.path}: {d.entry.title}: {d.freshness.label}"))
+                for a in d.late:
+                    print(one_line(f"    late action: {a.action.title} (due {a.action.due.isoformat() if a.action.due else '?'})"))
+        print(f"{counted(sum(len(t.maps) for t in teams), 'map')} to look at, for {counted(len(teams), 'team')} ({catalog.today.isoformat()})")
+    return 0 if args.exit_zero or not teams else 1
 
 
 def _init(args: argparse.Namespace) -> int:
