@@ -24,9 +24,11 @@ from journeysite.core.links import Page, anchors, plain_page
 from journeysite.core.links import check as check_links
 from journeysite.core.loader import ParseCache, content_files
 from journeysite.core.project import Project, ProjectError, build_date, find_project
+from journeysite.core import codeowners
 from journeysite.core.reminders import due
 from journeysite.core.schema import KINDS as SCHEMA_KINDS
 from journeysite.core.schema import json_schema
+from journeysite.git.repo import toplevel
 from journeysite.git.revisions import Repository
 from journeysite.pages.mermaid_js import VERSION, MermaidMissing, install
 from journeysite.pages.render import render
@@ -67,6 +69,11 @@ def main(argv: list[str] | None = None) -> int:
     remind.add_argument("--today", type=dt.date.fromisoformat, help="judge freshness on this date (YYYY-MM-DD)")
     remind.add_argument("--exit-zero", action="store_true", help="exit 0 even when something is due (a job that only reports)")
 
+    owners = commands.add_parser("codeowners", help="print the CODEOWNERS block that routes each file to its owning teams' code_owners")
+    owners.add_argument("path", nargs="?", default="mkdocs.yml", help="a content folder or a mkdocs.yml (default: ./mkdocs.yml)")
+    owners.add_argument("--check", type=Path, metavar="FILE", help="exit 1 when the block in this CODEOWNERS file is missing or stale")
+    owners.add_argument("--stage-owners", action="store_true", help="also ask the owners of a map's stages to review it")
+
     start = commands.add_parser("init", help="start a new knowledge base: mkdocs.yml, starter content, CI workflow, editor settings")
     start.add_argument("folder", nargs="?", type=Path, default=Path("."), help="where (default: here); must be empty")
     start.add_argument("--name", help="the site's name (default: from the folder's name)")
@@ -90,7 +97,7 @@ def main(argv: list[str] | None = None) -> int:
 
     args = parser.parse_args(argv)
     try:
-        return {"check": _check, "due": _due, "schema": _schema, "mermaid": _mermaid, "diff": _diff, "new": _new, "generate": _generate, "init": _init}[args.command](args)
+        return {"check": _check, "codeowners": _codeowners, "due": _due, "schema": _schema, "mermaid": _mermaid, "diff": _diff, "new": _new, "generate": _generate, "init": _init}[args.command](args)
     except (ProjectError, MermaidMissing, ScaffoldError) as exc:
         print(f"journeysite: {exc}", file=sys.stderr)
         return 2
@@ -173,6 +180,24 @@ def _check_once(args: argparse.Namespace, project: Project, cache: ParseCache | 
             file=sys.stderr if args.format == "github" else sys.stdout,
         )
     return 1 if errors or warnings else 0
+
+
+def _codeowners(args: argparse.Namespace) -> int:
+    project = find_project(Path(args.path))
+    catalog = project.catalog(build_date(project.settings.today))
+    top = toplevel(project.content) or (project.config_file.parent if project.config_file else Path.cwd())
+    folder = project.content.resolve().relative_to(top.resolve()).as_posix()
+    expected = codeowners.block(catalog, folder, args.stage_owners)
+    if args.check is None:
+        print(expected, end="")
+        return 0
+    written = codeowners.current(args.check.read_text(encoding="utf-8")) if args.check.is_file() else None
+    if written == expected:
+        print(f"{args.check}: the journeysite block is up to date")
+        return 0
+    why = "has no journeysite block" if written is None else "has a stale journeysite block"
+    print(f"{args.check} {why}; replace it with the output of `journeysite codeowners`:\n{expected}", end="", file=sys.stderr)
+    return 1
 
 
 def _due(args: argparse.Namespace) -> int:

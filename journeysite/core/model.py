@@ -88,6 +88,9 @@ ResearchDate = Annotated[dt.date, BeforeValidator(_period), Strict(), WithJsonSc
     {"type": "string", "format": "date"}, {"type": "string", "pattern": "^\\d{4}-\\d{2}$"}, {"type": "integer", "minimum": 1000, "maximum": 9999}],
     "description": "a day (2026-09-14), a month (2020-04) or a year (2016)"})]
 Url = Annotated[str, Strict(), StringConstraints(pattern=r"^(https?://|mailto:)\S+$")]
+#: A reviewer as CODEOWNERS names one: `@user`, `@org/team` or an e-mail address (one word: a line break could add rules).
+HANDLE_PATTERN = r"^(@[A-Za-z0-9][A-Za-z0-9_.-]*(/[A-Za-z0-9][A-Za-z0-9_.-]*)?|[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,})$"
+Handle = Annotated[str, Strict(), StringConstraints(pattern=HANDLE_PATTERN)]
 
 Phase = Literal["buy", "own", "advocate"]
 PHASES: tuple[Phase, ...] = ("buy", "own", "advocate")
@@ -334,6 +337,7 @@ class Team(Strictly):
     function: Name | None = None
     lead: Name | None = None
     contact: Name | None = None
+    code_owners: tuple[Handle, ...] = Field((), description="GitHub or GitLab handles (@org/team, @user) or e-mail addresses: who must review changes to what this team owns")
 
 
 class Touchpoint(Strictly):

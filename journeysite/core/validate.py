@@ -16,7 +16,7 @@ from pydantic import BaseModel, ValidationError
 
 from journeysite.core.diagnostics import Diagnostic, did_you_mean
 from journeysite.core.frontmatter import InvalidDate, Marks, Path, dotted
-from journeysite.core.model import DURATION_PATTERN, EXIT, SLUG_PATTERN, Map, Period, Source, T
+from journeysite.core.model import DURATION_PATTERN, EXIT, HANDLE_PATTERN, SLUG_PATTERN, Map, Period, Source, T
 
 #: Problems reported one by one per entry; the rest are counted. Each is
 #: located by a walk of the file, so a file of 64,000 unknown keys must not
@@ -99,7 +99,9 @@ def _translate(cls: type[BaseModel], err: Any, marks: Marks, path: str, at: Path
         text = f"{describe(value)} is not one of: {', '.join(options)}{did_you_mean(str(value), options)}"
     elif kind == "string_pattern_mismatch":
         pattern = ctx.get("pattern")
-        if pattern == DURATION_PATTERN:
+        if pattern == HANDLE_PATTERN:
+            text = f"'{value}' is not a code owner: write @user, @org/team or an e-mail address"
+        elif pattern == DURATION_PATTERN:
             text = f"'{value}' is not a duration: write a number and a unit (minutes, hours, days, weeks or months), like '3 days'"
         elif pattern == SLUG_PATTERN:
             text = f"'{value}' is not a valid id: use lower-case letters, digits and hyphens"
