@@ -16,6 +16,7 @@ from journeysite import __version__
 from journeysite.cli.generate import ENGINES, completed, write_config, write_site
 from journeysite.cli.init import init
 from journeysite.cli.scaffold import FROM, KINDS, OPTIONAL, Required, ScaffoldError, empty, optional_problems, problem, skeleton, target
+from journeysite.core import codeowners
 from journeysite.core.catalog import Catalog
 from journeysite.core.changes import diff
 from journeysite.core.diagnostics import Diagnostic, Severity, count, counted, one_line, to_github, to_json
@@ -24,7 +25,6 @@ from journeysite.core.links import Page, anchors, plain_page
 from journeysite.core.links import check as check_links
 from journeysite.core.loader import ParseCache, content_files
 from journeysite.core.project import Project, ProjectError, build_date, find_project
-from journeysite.core import codeowners
 from journeysite.core.reminders import due
 from journeysite.core.schema import KINDS as SCHEMA_KINDS
 from journeysite.core.schema import json_schema

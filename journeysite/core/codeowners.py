@@ -31,8 +31,8 @@ def rules(catalog: Catalog, folder: str, stage_owners: bool = False) -> list[tup
         if m is not None:
             owners[entry.path] = [m.owner, *(catalog.stage_owner(m, s) for s in m.stages if stage_owners)]
             owners.setdefault(catalog.personas[m.persona].path if m.persona in catalog.personas else "", []).append(m.owner)
-    for entry in catalog.teams.values():
-        owners[entry.path] = [entry.id]
+    for team in catalog.teams.values():
+        owners[team.path] = [team.id]
     for registry in (catalog.touchpoints, catalog.systems):
         for item in registry.values():
             if item.data is not None:
