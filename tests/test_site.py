@@ -232,7 +232,7 @@ def test_persona_and_team_pages_gain_their_sections(example_site: Site) -> None:
     assert "High-value persona without a map" in retiree.get_text()
     team = example_site.article("teams/sales/")
     maps = [li.get_text(" ", strip=True) for li in team.find("h3", id="maps").find_next("ul").select("li")]
-    assert maps[0].startswith("Renew cover for several rental homes : \u26a0 Review overdue review overdue by 139 days")
+    assert maps[0].startswith("Renew cover for several rental homes : \u26a0 Review overdue by 139 days")
     assert maps[1].startswith("Move rental homes to Larkspur landlord cover : ? Never validated")
     assert "Collect renewal dates of each home" in team.find("h3", id="stages-and-steps").find_next("table").get_text()
     assert "One renewal statement for all homes" in team.find("h3", id="actions").find_next("table").get_text()
@@ -459,3 +459,19 @@ def test_team_page_facts(example_site: Site) -> None:
     facts = [li.get_text(" ", strip=True) for li in example_site.article("teams/contact-centre/").select(".js-facts li")]
     assert facts == ["Function: Customer service", "Lead: Sam Okafor", "Contact: contact-centre@larkspur.example"]
     assert example_site.article("teams/contact-centre/").select_one('.js-facts a[href="mailto:contact-centre@larkspur.example"]')
+
+
+def test_at_a_glance_and_the_freshness_counts(example_site: Site) -> None:
+    """A manager sees the state of the knowledge base in numbers, each a
+    link to the page behind it; the freshness dashboard opens with its counts."""
+    tiles = example_site.article("insights/").select(".js-glance a.js-tile")
+    shown = {t.select_one(".js-tile__words").get_text(): t.select_one(".js-tile__number").get_text() for t in tiles}
+    assert shown == {"journey maps": "8", "fresh": "6", "review due": "0", "review overdue": "1", "never validated": "1",
+                     "of steps cite evidence": "90 %", "open actions": "17", "open quick wins": "5", "late action": "1",
+                     "high-value persona without a map": "1"}
+    for tile in tiles:
+        assert (example_site.root / "insights" / tile["href"] / "index.html").resolve().is_file(), tile["href"]
+    counts = [b.get_text() for b in example_site.article("insights/freshness/").select(".js-counts .js-badge")]
+    assert counts == ["\u26a0 1 review overdue", "? 1 never validated", "\u25f7 0 review due", "\u2714 6 fresh"]
+    rows = example_site.article("insights/freshness/").select("tbody tr")
+    assert len(rows) == 8

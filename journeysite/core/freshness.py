@@ -35,6 +35,15 @@ class Freshness:
             return f"review due in {self.days_left} days"
         return f"fresh: next review in {self.days_left} days"
 
+    @property
+    def detail(self) -> str:
+        """The label without the state, for beside a badge that names it."""
+        if self.state == "unvalidated" or self.days_left is None:
+            return "based on assumptions"
+        if self.state == "overdue":
+            return f"by {-self.days_left} days"
+        return f"in {self.days_left} days" if self.state == "due" else f"next review in {self.days_left} days"
+
 
 def freshness(m: Map, today: dt.date, review_every: int, due_window: int) -> Freshness:
     """fresh, due (inside `due_window` days of the review date), overdue or unvalidated."""

@@ -20,6 +20,7 @@ from markupsafe import Markup
 
 from journeysite.core import indexes
 from journeysite.core.catalog import Catalog
+from journeysite.core.glance import glance
 from journeysite.core.indexes import QUADRANTS, Insights, StepRef
 from journeysite.core.metrics import evidence_coverage, lowest_moments, percent, score, stage_emotions
 from journeysite.core.model import PHASES, STATUSES, Entry, Map
@@ -27,7 +28,7 @@ from journeysite.core.settings import Settings
 from journeysite.core.validate import find_step, source_id, step_index
 from journeysite.git.history import Edit
 from journeysite.pages.mermaid import journey
-from journeysite.pages.render import environment, html_link, link, render, text
+from journeysite.pages.render import environment, href, html_link, link, render, text
 
 V = TypeVar("V")
 #: An e-mail address in a team's contact (split keeps it as every second piece).
@@ -35,7 +36,7 @@ EMAIL = re.compile(r"([A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za
 EMOTIONS = {1: "very negative", 2: "negative", 3: "neutral", 4: "positive", 5: "very positive"}
 FRESHNESS = {
     "fresh": ("\u2714", "Fresh"),
-    "due": ("\u23f0", "Review due"),
+    "due": ("\u25f7", "Review due"),  # a clock face that text fonts have (the emoji alarm clock needs an emoji font)
     "overdue": ("\u26a0", "Review overdue"),
     "unvalidated": ("?", "Never validated"),
 }
@@ -77,6 +78,7 @@ class Paths:
         return f"{self.settings.teams_dir}/index.md"
 
     touchpoints_index = "touchpoints/index.md"
+    glance = "insights/index.md"
     coverage = "insights/coverage.md"
     freshness = "insights/freshness.md"
     actions = "insights/actions.md"
@@ -115,6 +117,10 @@ class Refs:
                 html_link(self.page, target, label, self.paths.directory_urls, anchor, self.paths.links_from_file) if self.html
                 else link(self.page, target, label, anchor))
         return made
+
+    def url(self, target: str) -> str:
+        """The address of another page, for an HTML link in a raw block."""
+        return href(target, self.page, self.paths.directory_urls, self.paths.links_from_file)
 
     def _entry(self, entries: dict[str, Entry[Any]], ident: str) -> Markup:
         entry = entries.get(ident)
@@ -506,9 +512,11 @@ def generated_jobs(
         (paths.teams_index, "teams_index.md", lambda: (everything(), {"owned": insights.ownership})),
         (paths.touchpoints_index, "touchpoints_index.md", lambda: (everything(), {
             "usage": insights.touchpoint_usage, "problems": catalog.problems(paths.settings.touchpoints_file)})),
+        (paths.glance, "glance.md", lambda: (everything(), {"g": glance(insights)})),
         (paths.coverage, "coverage.md", lambda: (everything(), {"coverage": insights.coverage})),
         (paths.freshness, "freshness.md", lambda: ((everything(), dict(edits)), {
-            "rows": indexes.maps_by_urgency(catalog), "broken": [e for e in catalog.maps.values() if e.data is None], "edits": edits})),
+            "rows": indexes.maps_by_urgency(catalog), "broken": [e for e in catalog.maps.values() if e.data is None], "edits": edits,
+            "g": glance(insights)})),
         (paths.actions, "actions.md", lambda: (everything(), board())),
         (paths.evidence, "evidence.md", lambda: (everything(), {
             "rows": [(mid, m, percent(evidence_coverage(m))) for mid, m in catalog.valid_maps()]})),
