@@ -233,3 +233,13 @@ def test_a_validation_known_to_the_month_counts_from_its_end(kb: KnowledgeBase) 
     assert f.last_validated.isoformat() == "2026-11" and f.next_review is not None and f.next_review.isoformat() == "2027-02-28"
     kb.edit(STORM, "  last_validated: 2026-11", "  last_validated: 2026-12")
     assert [e.split(": ", 1)[1] for e in kb.errors()] == ["JS115 validation.last_validated: date 2026-12 is in the future (today is 2026-11-23)"]
+
+
+def test_a_journey_may_span_phases(example_site: Site, kb: KnowledgeBase) -> None:
+    facts = [li.get_text(" ", strip=True) for li in example_site.article("maps/switch-to-landlord-cover/").select(".js-facts li")]
+    assert "Phase: Buy, Own" in facts
+    matrix = Insights(kb.catalog()).coverage.matrix["small-landlord"]
+    assert "switch-to-landlord-cover" in matrix["buy"] and "switch-to-landlord-cover" in matrix["own"]
+    kb.edit("maps/switch-to-landlord-cover.md", "phase: [buy, own]", "phase: [buy, owns]")
+    assert kb.errors() == [f"{at(kb, 'maps/switch-to-landlord-cover.md', 'owns')}: JS113 phase[1]: 'owns' is not one of: buy, own, advocate "
+                           "(did you mean 'own'?)"]

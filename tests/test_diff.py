@@ -141,7 +141,7 @@ def test_maps_added_removed_and_renamed_files(repo: GitRepo) -> None:
     out = diff(repo, "HEAD~1", "HEAD")
     assert "## Journey maps: 1 added, 1 changed, 1 removed" in out
     added = out[out.index("### Added: Insure a holiday let"):]
-    assert added.split("\n\n")[1].startswith("maps/insure-a-holiday-let.md: Small landlord · buy · owner sales · ")
+    assert added.split("\n\n")[1].startswith("maps/insure-a-holiday-let.md: Small landlord · buy, own · owner sales · ")
     assert added.split("\n\n")[1].endswith("never validated: based on assumptions")
     assert "### Removed: Recommend Larkspur after a good claim\n\nmaps/recommend-larkspur.md\n" in out
     assert "maps/book-a-repair.md (was maps/repair-booking.md)" in out

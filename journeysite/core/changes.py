@@ -114,7 +114,7 @@ def _summary(catalog: Catalog, e: Entry[Map]) -> str:
     steps = sum(len(s.steps) for s in m.stages)
     f = map_freshness(catalog, m)
     persona = catalog.personas[m.persona].title if m.persona in catalog.personas else m.persona
-    return f"{persona} · {m.phase} · owner {m.owner} · {counted(len(m.stages), 'stage')}, {counted(steps, 'step')} · {f.label}"
+    return f"{persona} · {', '.join(m.phases)} · owner {m.owner} · {counted(len(m.stages), 'stage')}, {counted(steps, 'step')} · {f.label}"
 
 
 def _features(entry: Entry[Map]) -> frozenset[tuple[str, ...]]:

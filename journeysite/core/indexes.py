@@ -177,7 +177,8 @@ def coverage(catalog: Catalog) -> Coverage:
     matrix: dict[str, dict[Phase, list[str]]] = {pid: {p: [] for p in PHASES} for pid in sorted(catalog.personas) if catalog.is_customer(pid)}
     for mid, m in catalog.valid_maps():
         if m.persona in matrix:
-            matrix[m.persona][m.phase].append(mid)
+            for phase in dict.fromkeys(m.phases):
+                matrix[m.persona][phase].append(mid)
     uncovered = [
         pid for pid, row in matrix.items()
         if not any(row.values()) and (data := catalog.personas[pid].data) is not None and data.value == "high"

@@ -301,7 +301,7 @@ class Map(Strictly):
 
     title: Name
     persona: Id
-    phase: Phase
+    phase: Phase | tuple[Phase, ...] = Field(description="one phase, or a list for a journey that spans several")
     parent: Id | None = None
     parent_stage: Name | None = None
     owner: Id
@@ -316,6 +316,10 @@ class Map(Strictly):
     wins: tuple[Win, ...] = ()
     tags: tuple[Name, ...] = ()
     actors: tuple[Id, ...] = Field((), description="other personas who take part in this journey")
+
+    @property
+    def phases(self) -> tuple[Phase, ...]:
+        return (self.phase,) if isinstance(self.phase, str) else self.phase
 
 
 class Persona(Strictly):
