@@ -80,7 +80,7 @@ def test_staff_never_count_in_customer_figures(kb: KnowledgeBase) -> None:
     customers = [s for u in hotline.uses for s in ([u.step.emotion] if isinstance(u.step.emotion, int) else [u.step.emotion["first-time-homeowner"]])]
     assert hotline.mean_emotion == sum(customers) / len(customers)
     assert "claims-handler" not in insights.coverage.matrix and "loss-adjuster" not in insights.coverage.matrix
-    assert insights.takes_part["claims-handler"] == ["storm-damage-claim"]
+    assert insights.takes_part["claims-handler"] == ["storm-damage-claim-future", "storm-damage-claim"]
 
 
 def test_the_blueprint_page(example_site: Site) -> None:
@@ -115,7 +115,7 @@ def test_the_blueprint_page(example_site: Site) -> None:
     handler = example_site.article("personas/claims-handler/")
     assert handler.select_one(".js-badge").get_text() == "Employee"
     assert [a.get_text() for a in handler.find("h2", id="takes-part-in").find_next("ul").select("a")] == [
-        "Settle a storm-damage claim (service blueprint)"]
+        "Settle a storm-damage claim in days, not weeks (future state)", "Settle a storm-damage claim (service blueprint)"]
     personas = example_site.article("personas/")
     assert [h.get_text(strip=True).rstrip("¶") for h in personas.select("h2")] == ["Customers", "Employees and partners"]
     data = json.loads((example_site.root / "maps.json").read_text())
@@ -243,3 +243,31 @@ def test_a_journey_may_span_phases(example_site: Site, kb: KnowledgeBase) -> Non
     kb.edit("maps/switch-to-landlord-cover.md", "phase: [buy, own]", "phase: [buy, owns]")
     assert kb.errors() == [f"{at(kb, 'maps/switch-to-landlord-cover.md', 'owns')}: JS113 phase[1]: 'owns' is not one of: buy, own, advocate "
                            "(did you mean 'own'?)"]
+
+
+def test_a_shared_source_beside_a_link_in_a_text_field(kb: KnowledgeBase) -> None:
+    """A map that lists a shared source by id and links somewhere in a text
+    field: the link check walks the text fields, not the ids."""
+    kb.edit(STORM, "  notes: Nine customers", "  notes: See [the claim](first-home-claim.md). Nine customers")
+    assert kb.errors() == []
+
+
+def test_a_future_state_map_says_what_it_changes(example_site: Site, kb: KnowledgeBase) -> None:
+    future = example_site.article("maps/storm-damage-claim-future/")
+    assert "Future state" in [b.get_text() for b in future.select(".js-badge")]
+    crumb = future.select_one(".js-breadcrumb")
+    assert crumb.get_text(" ", strip=True) == "Future state: a redesign of Settle a storm-damage claim (service blueprint)"
+    assert crumb.a["href"] == "../storm-damage-claim/"
+    changes = future.find("h2", id="what-changes").find_next_siblings(["p", "ul"], limit=40)
+    text = " ".join(c.get_text(" ", strip=True) for c in changes)
+    assert "added step: Report the storm damage / Report online with photos" in text
+    assert "removed step: Report the storm damage / Call on the morning after the storm" in text
+    assert "Assess the loss / Meet the adjuster at home: first-time-homeowner 4, loss-adjuster 3 → 4" in text
+    current = example_site.article(STORM_PAGE).get_text(" ", strip=True)
+    assert "Future state: Settle a storm-damage claim in days, not weeks (future state) redesigns this journey." in current
+    kb.edit("maps/storm-damage-claim-future.md", "state: future\n", "")
+    assert kb.errors() == [f"{at(kb, 'maps/storm-damage-claim-future.md', 'redesigns: |storm')}: JS119 redesigns: redesigns needs state: future "
+                           "(a to-be design of the map it names)"]
+    kb.edit("maps/storm-damage-claim-future.md", "redesigns: storm-damage-claim", "state: future\nredesigns: storm-damage-claims")
+    assert kb.errors() == [f"{at(kb, 'maps/storm-damage-claim-future.md', 'storm-damage-claims')}: JS205 redesigns: unknown map "
+                           "'storm-damage-claims' (no maps/storm-damage-claims.md) (did you mean 'storm-damage-claim'?)"]

@@ -84,7 +84,7 @@ JOURNEY_SVG = "document.querySelector('.mermaid')?.shadowRoot?.querySelector('sv
 
 def test_every_map_renders_its_journey_diagram(browser, any_server: str, any_site: Site) -> None:  # type: ignore[no-untyped-def]
     pages = sorted(p.parent.relative_to(any_site.root).as_posix() + "/" for p in (any_site.root / "maps").glob("*/index.html"))
-    assert len(pages) == 8
+    assert len(pages) == 9
     tab = new_tab(browser)
     for path in pages:
         tab.goto(any_server + path)
@@ -260,7 +260,7 @@ def fuzz_sources(count: int) -> list[tuple[str, list[str]]]:
 def test_mermaid_parses_every_generated_diagram(browser, server: str, example_site: Site) -> None:  # type: ignore[no-untyped-def]
     example = [(pre.get_text(), []) for p in sorted((example_site.root / "maps").glob("*/index.html"))
                for pre in example_site.html(p.relative_to(example_site.root).as_posix()).select("pre.mermaid")]
-    assert len(example) == 8
+    assert len(example) == 9
     tab = new_tab(browser)
     tab.goto(server + "maps/first-home-claim/", wait_until="networkidle")
     tab.wait_for_function(JOURNEY_SVG)

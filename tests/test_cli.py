@@ -28,7 +28,7 @@ def run(*args: str, cwd: Path = REPO, env: dict[str, str] | None = None) -> subp
 def test_check_passes_on_the_example_from_the_repo_root() -> None:
     result = run("check", "--today", "2026-11-23")
     assert result.returncode == 0, result.stdout + result.stderr
-    assert result.stdout.splitlines()[-1] == "8 maps, 6 personas, 6 teams, 20 touchpoints, 4 systems: 0 errors, 0 warnings, 2 notices"
+    assert result.stdout.splitlines()[-1] == "9 maps, 6 personas, 6 teams, 20 touchpoints, 4 systems: 0 errors, 0 warnings, 2 notices"
     assert "content/maps/renew-landlord-policies.md:10:19: JS302 (notice) validation: review overdue by 139 days; owner: sales" in result.stdout
 
 

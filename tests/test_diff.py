@@ -184,7 +184,7 @@ def test_a_base_without_the_knowledge_base_adds_every_map(tmp_path: Path) -> Non
     repo.git("commit", "-q", "-m", "empty")
     repo.commit("Knowledge base")
     out = diff(repo, "HEAD~1", "HEAD", project="mkdocs.yml")
-    assert "## Journey maps: 8 added, 0 changed, 0 removed" in out
+    assert "## Journey maps: 9 added, 0 changed, 0 removed" in out
     assert "**added** persona: Small landlord (small-landlord)" in bullets(out)
 
 

@@ -26,7 +26,7 @@ def test_due_lists_each_teams_late_maps_and_actions_and_fails(kb: KnowledgeBase)
 def test_due_is_quiet_and_passes_when_nothing_is_late(kb: KnowledgeBase) -> None:
     kb.edit("maps/storm-damage-claim.md", "    status: planned\n    hypothesis", "    status: done\n    hypothesis")
     kb.edit("maps/renew-landlord-policies.md", "last_validated: 2026-03-09", "last_validated: 2026-11-01")
-    kb.edit("maps/switch-to-landlord-cover.md", "phase: buy\n", "phase: buy\nvalidation:\n  last_validated: 2026-11-02\n")
+    kb.edit("maps/switch-to-landlord-cover.md", "owner: sales\n", "owner: sales\nvalidation:\n  last_validated: 2026-11-02\n")
     result = run("due", str(kb.root), "--today", "2026-11-23", "--format", "markdown")
     assert result.returncode == 0, result.stdout
     assert "Nothing is due" in result.stdout

@@ -219,7 +219,7 @@ def test_unvalidated_and_overdue_maps_are_flagged(example_site: Site) -> None:
 
 def test_all_maps_index(example_site: Site) -> None:
     rows = example_site.article("maps/").select("tbody tr")
-    assert len(rows) == 8
+    assert len(rows) == 9
     first = [td.get_text(" ", strip=True) for td in rows[0].select("td")]
     assert first == ["Buy home insurance for a first home", "First-time homeowner", "buy", "Sales and underwriting",
                      "\u2714 Fresh", "100 %", "2026-08-12"]
@@ -285,7 +285,7 @@ def test_insight_pages(example_site: Site) -> None:
 def test_maps_json_and_tags(example_site: Site) -> None:
     data = json.loads((example_site.root / "maps.json").read_text())
     assert sorted(data["maps"]) == ["buy-first-home-insurance", "claim-photo-evidence", "first-home-claim",
-                                    "recommend-larkspur", "renew-landlord-policies", "repair-booking", "storm-damage-claim",
+                                    "recommend-larkspur", "renew-landlord-policies", "repair-booking", "storm-damage-claim", "storm-damage-claim-future",
                                     "switch-to-landlord-cover"]
     assert data["maps"]["first-home-claim"]["derived"]["freshness"] == "fresh"
     assert data["maps"]["first-home-claim"]["stages"][0]["steps"][1]["touchpoints"] == ["claims-hotline"]
@@ -466,12 +466,12 @@ def test_at_a_glance_and_the_freshness_counts(example_site: Site) -> None:
     link to the page behind it; the freshness dashboard opens with its counts."""
     tiles = example_site.article("insights/").select(".js-glance a.js-tile")
     shown = {t.select_one(".js-tile__words").get_text(): t.select_one(".js-tile__number").get_text() for t in tiles}
-    assert shown == {"journey maps": "8", "fresh": "6", "review due": "0", "review overdue": "1", "never validated": "1",
-                     "of steps cite evidence": "90 %", "open actions": "17", "open quick wins": "5", "late action": "1",
+    assert shown == {"journey maps": "9", "fresh": "7", "review due": "0", "review overdue": "1", "never validated": "1",
+                     "of steps cite evidence": "91 %", "open actions": "17", "open quick wins": "5", "late action": "1",
                      "high-value persona without a map": "1"}
     for tile in tiles:
         assert (example_site.root / "insights" / tile["href"] / "index.html").resolve().is_file(), tile["href"]
     counts = [b.get_text() for b in example_site.article("insights/freshness/").select(".js-counts .js-badge")]
-    assert counts == ["\u26a0 1 review overdue", "? 1 never validated", "\u25f7 0 review due", "\u2714 6 fresh"]
+    assert counts == ["\u26a0 1 review overdue", "? 1 never validated", "\u25f7 0 review due", "\u2714 7 fresh"]
     rows = example_site.article("insights/freshness/").select("tbody tr")
-    assert len(rows) == 8
+    assert len(rows) == 9

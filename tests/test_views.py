@@ -90,7 +90,7 @@ def test_coverage_flags_high_value_personas_without_maps(kb: KnowledgeBase) -> N
     cov = indexes.coverage(kb.catalog())
     assert cov.matrix["first-time-homeowner"] == {
         "buy": ["buy-first-home-insurance"],
-        "own": ["claim-photo-evidence", "first-home-claim", "repair-booking", "storm-damage-claim"],
+        "own": ["claim-photo-evidence", "first-home-claim", "repair-booking", "storm-damage-claim-future", "storm-damage-claim"],
         "advocate": ["recommend-larkspur"],
     }
     assert cov.matrix["student-renter"] == {"buy": [], "own": [], "advocate": []}

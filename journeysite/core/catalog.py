@@ -145,6 +145,8 @@ def _references(loaded: Loaded) -> Iterable[Diagnostic]:
                 yield Diagnostic(path, line, col, "JS204", dotted(loc), f"unknown source '{ref}': sources of this map are "
                                  f"{_listing(list(known))}{did_you_mean(ref, known)}")
         yield from _parent(loaded, m, path)
+        if m.redesigns is not None and m.redesigns not in loaded.maps:
+            yield unknown(path, ("redesigns",), "JS205", "map", f"maps/{m.redesigns}.md", m.redesigns, loaded.maps)
     yield from _cycles(loaded)
 
 

@@ -152,6 +152,12 @@ def _pair(removed: Sequence[X], added: Sequence[X], score: Callable[[X, X], floa
     return pairs
 
 
+def redesign(catalog: Catalog, current: Entry[Map], future: Entry[Map]) -> MapChange:
+    """What a future-state map changes against the current map it redesigns:
+    the comparison a pull request's diff makes, between two maps."""
+    return _map_change(catalog, catalog, current, future)
+
+
 def _map_change(old: Catalog, new: Catalog, before: Entry[Map], after: Entry[Map]) -> MapChange:
     change = MapChange(after.id, after.title, after.path, "changed", old_path=before.path if before.path != after.path else "")
     a, b = before.data, after.data
@@ -169,7 +175,7 @@ def _map_change(old: Catalog, new: Catalog, before: Entry[Map], after: Entry[Map
 
 
 def _fields(change: MapChange, a: Map, b: Map) -> None:
-    for name in ("title", "persona", "phase", "parent", "parent_stage", "sponsor"):
+    for name in ("title", "persona", "phase", "parent", "parent_stage", "sponsor", "state", "redesigns"):
         _value(change, "Map", name.replace("_", " "), getattr(a, name), getattr(b, name))
     _value(change, "Owners", "map owner", a.owner, b.owner)
     _items(change, "Owners", "contributor", a.contributors, b.contributors)

@@ -241,6 +241,15 @@ class Insights:
         return system_usage(self.catalog, self.steps)
 
     @cached_property
+    def redesigned_by(self) -> dict[str, list[Entry[Map]]]:
+        """Future-state maps by the id of the current map they redesign."""
+        out: dict[str, list[Entry[Map]]] = {}
+        for entry in self.catalog.maps.values():
+            if entry.data is not None and entry.data.redesigns:
+                out.setdefault(entry.data.redesigns, []).append(entry)
+        return out
+
+    @cached_property
     def maps_of(self) -> dict[str, list[str]]:
         """Ids of the maps of each persona, whatever its kind."""
         out: dict[str, list[str]] = {}

@@ -137,7 +137,8 @@ def text_fields(model: BaseModel, at: tuple[str | int, ...] = ()) -> Iterator[tu
             yield from text_fields(value, (*at, name))
         elif isinstance(value, tuple):
             for i, item in enumerate(value):
-                yield from text_fields(item, (*at, name, i))
+                if isinstance(item, BaseModel):  # a list may mix models and ids (a map's sources)
+                    yield from text_fields(item, (*at, name, i))
 
 
 @functools.cache
@@ -316,6 +317,8 @@ class Map(Strictly):
     wins: tuple[Win, ...] = ()
     tags: tuple[Name, ...] = ()
     actors: tuple[Id, ...] = Field((), description="other personas who take part in this journey")
+    state: Literal["current", "future"] = Field("current", description="future: a to-be design")
+    redesigns: Id | None = Field(None, description="with state: future, the current map it redesigns")
 
     @property
     def phases(self) -> tuple[Phase, ...]:

@@ -214,6 +214,8 @@ def check_map(m: Map, marks: Marks, path: str) -> list[Diagnostic]:
 
     if m.parent_stage is not None and m.parent is None:
         report(("parent_stage",), "JS119", "parent_stage needs a parent map")
+    if m.redesigns is not None and m.state != "future":
+        report(("redesigns",), "JS119", "redesigns needs state: future (a to-be design of the map it names)")
 
     labels = step_labels(m)
     index = step_index(m)

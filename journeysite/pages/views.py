@@ -20,6 +20,7 @@ from markupsafe import Markup
 
 from journeysite.core import indexes
 from journeysite.core.catalog import Catalog
+from journeysite.core.changes import redesign
 from journeysite.core.glance import glance
 from journeysite.core.indexes import QUADRANTS, Insights, StepRef
 from journeysite.core.metrics import evidence_coverage, lowest_moments, percent, score, stage_emotions
@@ -337,6 +338,8 @@ def map_page(insights: Insights, entry: Entry[Map], paths: Paths = Paths(), edit
             if parent is not None and parent.data is not None else None,
             owners=_owners(catalog, entry.title, m),
             children=insights.children.get(entry.id, []),
+            futures=insights.redesigned_by.get(entry.id, []),
+            changes=redesign(catalog, catalog.maps[m.redesigns], entry) if m.redesigns in catalog.maps else None,
             stage_anchor={stage.name: f"stage-{i + 1}" for i, stage in enumerate(m.stages)},
         )
     return _page("map.md", catalog, paths, entry.path, **context)
@@ -440,7 +443,8 @@ def entry_jobs(
 
     def map_inputs(e: Entry[Map]) -> Any:
         m = e.data
-        related = (catalog.maps.get(m.parent or ""), tuple(insights.children.get(e.id, ()))) if m else ()
+        related = (catalog.maps.get(m.parent or ""), tuple(insights.children.get(e.id, ())),
+                   catalog.maps.get(m.redesigns or ""), tuple(insights.redesigned_by.get(e.id, ()))) if m else ()
         return (shared, e, edits.get(e.path), catalog.problems(e.path), related)
 
     def persona_inputs(e: Entry[Any]) -> Any:
