@@ -6,6 +6,7 @@ Pure functions, sorted and deterministic, so generated pages are stable.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Literal
@@ -243,11 +244,7 @@ class Insights:
     @cached_property
     def redesigned_by(self) -> dict[str, list[Entry[Map]]]:
         """Future-state maps by the id of the current map they redesign."""
-        out: dict[str, list[Entry[Map]]] = {}
-        for entry in self.catalog.maps.values():
-            if entry.data is not None and entry.data.redesigns:
-                out.setdefault(entry.data.redesigns, []).append(entry)
-        return out
+        return self._maps_by(lambda m: m.redesigns)
 
     @cached_property
     def maps_of(self) -> dict[str, list[str]]:
@@ -269,10 +266,14 @@ class Insights:
     @cached_property
     def children(self) -> dict[str, list[Entry[Map]]]:
         """Micro-journeys by the id of the map they zoom into."""
+        return self._maps_by(lambda m: m.parent)
+
+    def _maps_by(self, key: Callable[[Map], str | None]) -> dict[str, list[Entry[Map]]]:
+        """Valid maps grouped by the map id `key` names in each (if any)."""
         out: dict[str, list[Entry[Map]]] = {}
         for entry in self.catalog.maps.values():
-            if entry.data is not None and entry.data.parent:
-                out.setdefault(entry.data.parent, []).append(entry)
+            if entry.data is not None and (ident := key(entry.data)):
+                out.setdefault(ident, []).append(entry)
         return out
 
     @cached_property
