@@ -263,16 +263,28 @@ def test_insight_pages(example_site: Site) -> None:
     actions = example_site.article("insights/actions/")
     assert [heading(h) for h in actions.select("h2")] == [
         "Quick wins (low effort, high impact)", "Big bets (high effort, high impact)", "Balanced (medium effort or impact)",
-        "Fill-ins (low effort, low impact)", "By status"]
-    quick = actions.find("h2").find_next("table").get_text()
+        "Done and dropped"]  # no open fill-in
+    # Open actions in the quadrants, the others apart; the counts and the effort x impact grid come first.
+    closed = {tr.select_one("td:nth-of-type(5) .js-status").get_text() for tr in actions.find("h2", id="done-and-dropped").find_next("table").select("tbody tr")}
+    assert closed <= {"done", "dropped"} and closed
+    for table in actions.select("table")[1:-1]:
+        assert not {tr.select_one("td:nth-of-type(5) .js-status").get_text() for tr in table.select("tbody tr")} & {"done", "dropped"}
+    grid = actions.select_one("table.js-grid")
+    cells = {tr.th.get_text(): [td.get_text() for td in tr.select("td")] for tr in grid.select("tbody tr")}
+    assert cells["high impact"][0] == "5"  # the five open quick wins of "At a glance"
+    assert sum(int(n) for row in cells.values() for n in row) == 17  # every open action
+    counts = [s.get_text() for s in actions.select(".js-counts .js-status")]
+    assert counts[0].startswith("idea: ") and len(counts) == 5
+    assert example_site.html("insights/actions/").select_one(".md-sidebar--secondary[hidden]") is not None  # no table of contents
+    quick = actions.find("h2").find_next("table").get_text()  # after the grid
     assert "Offer a call-back within one hour instead of hold" in quick
     # Within a quadrant, actions follow the workflow: ideas, planned, in progress, done, dropped.
     workflow = ["idea", "planned", "in-progress", "done", "dropped"]
-    for table in actions.select("table")[:-1]:
+    for table in actions.select("table")[1:]:
         statuses = [tr.select_one("td:nth-of-type(5) .js-status").get_text() for tr in table.select("tbody tr")]
         assert statuses == sorted(statuses, key=workflow.index), statuses
-    # Six columns, so the metric is seen beside the table of contents; the due date sits under the status.
-    assert [th.get_text() for th in actions.find("table").select("th")] == [
+    # Six columns, in the width the hidden table of contents leaves; the due date sits under the status.
+    assert [th.get_text() for th in actions.select("table")[1].select("th")] == [
         "Action", "Map · step", "Owner", "Effort / impact", "Status", "Metric"]
     booking = next(tr for tr in actions.select("tbody tr") if "Publish repairers' free slots for online booking" in tr.get_text())
     assert [td.get_text(" ", strip=True) for td in booking.select("td")[3:5]] == ["high / high", "planned due 2027-06-30"]

@@ -21,7 +21,7 @@ from markupsafe import Markup
 from journeysite.core import indexes
 from journeysite.core.catalog import Catalog
 from journeysite.core.changes import redesign
-from journeysite.core.glance import glance
+from journeysite.core.glance import OPEN, glance
 from journeysite.core.indexes import QUADRANTS, Insights, StepRef
 from journeysite.core.metrics import evidence_coverage, lowest_moments, percent, score, stage_emotions
 from journeysite.core.model import PHASES, STATUSES, Entry, Map
@@ -53,6 +53,9 @@ EDIT_SOURCES = {
 #: those pages and cost most of the build (the search plugin parses every
 #: tag of a page, even in the parts it leaves out).
 LISTING = "---\nsearch:\n  exclude: true\n---\n\n"
+#: The same for a derived page whose tables need the width of the table of contents.
+WIDE = "---\nsearch:\n  exclude: true\nhide:\n  - toc\n---\n\n"
+WIDE_PAGES = ("actions.md",)
 
 
 @dataclass(frozen=True)
@@ -482,7 +485,10 @@ def generated_jobs(
 
     def board() -> dict[str, Any]:
         actions = insights.actions
-        return {"board": {q: sorted((a for a in actions if a.quadrant == q), key=lambda a: STATUSES.index(a.action.status)) for q in QUADRANTS},
+        still = [a for a in actions if a.action.status in OPEN]
+        return {"board": {q: sorted((a for a in still if a.quadrant == q), key=lambda a: STATUSES.index(a.action.status)) for q in QUADRANTS},
+                "closed": sorted((a for a in actions if a.action.status not in OPEN), key=lambda a: STATUSES.index(a.action.status)),
+                "grid": Counter((a.action.effort, a.action.impact) for a in still),
                 "status_counts": Counter(a.action.status for a in actions), "quadrants": QUADRANTS, "statuses": STATUSES}
 
     #: A step's row on the pages of its touchpoints, rendered once for all:
@@ -536,7 +542,7 @@ def generated_jobs(
         ]
 
     def page(template: str, path: str, spec: Callable[[], tuple[Any, dict[str, Any]]], parts: Parts = parts) -> str:
-        return LISTING + _page(template, catalog, paths, path, parts, **spec()[1])
+        return (WIDE if template in WIDE_PAGES else LISTING) + _page(template, catalog, paths, path, parts, **spec()[1])
 
     jobs: list[Job] = []
     for path, template, spec in specs:
