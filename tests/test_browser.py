@@ -136,7 +136,7 @@ def test_screenshots(browser, server: str, dark: bool) -> None:  # type: ignore[
     scheme = "dark" if dark else "light"
     for name, path in (("map-page", "maps/first-home-claim/"), ("freshness", "insights/freshness/"),
                        ("blueprint", "maps/storm-damage-claim/#stage-1"), ("system", "systems/adjuster-portal/"),
-                       ("glance", "insights/")):
+                       ("glance", "insights/"), ("action-board", "insights/actions/")):
         page = new_tab(browser, dark=dark)
         page.goto(server + path, wait_until="networkidle")
         if name in ("map-page", "blueprint"):
