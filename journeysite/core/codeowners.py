@@ -30,7 +30,8 @@ def rules(catalog: Catalog, folder: str, stage_owners: bool = False) -> list[tup
         m = entry.data
         if m is not None:
             owners[entry.path] = [m.owner, *(catalog.stage_owner(m, s) for s in m.stages if stage_owners)]
-            owners.setdefault(catalog.personas[m.persona].path if m.persona in catalog.personas else "", []).append(m.owner)
+            if m.persona in catalog.personas:
+                owners.setdefault(catalog.personas[m.persona].path, []).append(m.owner)
     for team in catalog.teams.values():
         owners[team.path] = [team.id]
     for registry in (catalog.touchpoints, catalog.systems):
@@ -38,7 +39,7 @@ def rules(catalog: Catalog, folder: str, stage_owners: bool = False) -> list[tup
             if item.data is not None:
                 owners.setdefault(item.path, []).append(item.data.owner)
     prefix = "/" + folder.strip("/") + "/" if folder.strip("/") not in ("", ".") else "/"
-    return [(prefix + _escaped(path), found) for path, teams in sorted(owners.items()) if path and (found := of(teams))]
+    return [(prefix + _escaped(path), found) for path, teams in sorted(owners.items()) if (found := of(teams))]
 
 
 def block(catalog: Catalog, folder: str, stage_owners: bool = False) -> str:

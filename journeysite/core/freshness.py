@@ -14,6 +14,8 @@ from journeysite.core.model import Map
 State = Literal["fresh", "due", "overdue", "unvalidated"]
 #: Most urgent first: the order of dashboards.
 URGENCY: tuple[State, ...] = ("overdue", "unvalidated", "due", "fresh")
+#: How a label names each state before its detail.
+_STATE_WORDS: dict[State, str] = {"overdue": "review overdue ", "unvalidated": "never validated: ", "due": "review due ", "fresh": "fresh: "}
 
 
 @dataclass(frozen=True)
@@ -27,13 +29,7 @@ class Freshness:
 
     @property
     def label(self) -> str:
-        if self.state == "unvalidated" or self.days_left is None:
-            return "never validated: based on assumptions"
-        if self.state == "overdue":
-            return f"review overdue by {-self.days_left} days"
-        if self.state == "due":
-            return f"review due in {self.days_left} days"
-        return f"fresh: next review in {self.days_left} days"
+        return f"{_STATE_WORDS[self.state]}{self.detail}"
 
     @property
     def detail(self) -> str:

@@ -10,10 +10,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from journeysite.core.indexes import Insights
-from journeysite.core.metrics import evidence_coverage
-
-#: Actions still to do: not done, not dropped.
-OPEN = ("idea", "planned", "in-progress")
+from journeysite.core.model import OPEN
 
 
 @dataclass(frozen=True)
@@ -33,14 +30,14 @@ class Glance:
 def glance(insights: Insights) -> Glance:
     catalog = insights.catalog
     valid = list(catalog.valid_maps())
-    steps = sum(len(stage.steps) for _, m in valid for stage in m.stages)
-    evidenced = sum(evidence_coverage(m) * sum(len(s.steps) for s in m.stages) for _, m in valid)
+    steps = [step for _, m in valid for stage in m.stages for step in stage.steps]
+    evidenced = sum(1 for step in steps if step.evidence)
     open_actions = [a for a in insights.actions if a.action.status in OPEN]
     counts = Counter(f.state for f in insights.freshness.values())
     return Glance(
         maps=len(valid),
         freshness={state: counts.get(state, 0) for state in ("fresh", "due", "overdue", "unvalidated")},
-        evidence=evidenced / steps if steps else None,
+        evidence=evidenced / len(steps) if steps else None,
         open_actions=len(open_actions),
         quick_wins=sum(1 for a in open_actions if a.quadrant == "quick-win"),
         late_actions=sum(1 for a in open_actions if a.late),

@@ -6,7 +6,7 @@ Pure functions, sorted and deterministic, so generated pages are stable.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Literal
@@ -14,7 +14,7 @@ from typing import Literal
 from journeysite.core.catalog import Catalog
 from journeysite.core.freshness import URGENCY, Freshness, freshness
 from journeysite.core.metrics import customer_scores
-from journeysite.core.model import PHASES, Action, Entry, Map, Phase, Stage, Step, Win
+from journeysite.core.model import OPEN, PHASES, Action, Entry, Map, Phase, Stage, Step, Win
 from journeysite.core.validate import find_target, step_index
 
 
@@ -108,7 +108,7 @@ def actions(catalog: Catalog) -> list[ActionRef]:
         index = step_index(m) if m.actions else {}
         for action in m.actions:
             targets = tuple(Target(label, at) for label in action.targets if (at := find_target(m, index, label)) is not None)
-            late = action.due is not None and action.due < catalog.today and action.status not in ("done", "dropped")
+            late = action.due is not None and action.due < catalog.today and action.status in OPEN
             out.append(ActionRef(mid, m, action, quadrant(action), targets, late))
     return out
 
@@ -148,20 +148,23 @@ def ownership(catalog: Catalog, all_steps: list[StepRef], all_actions: list[Acti
 def touchpoint_usage(catalog: Catalog, all_steps: list[StepRef]) -> dict[str, TouchpointUse]:
     """Every touchpoint (known or merely referenced) with the steps that use
     it, from `steps(catalog)`."""
-    uses: dict[str, list[StepRef]] = {tid: [] for tid in catalog.touchpoints}
-    for ref in all_steps:
-        for tid in dict.fromkeys(ref.step.touchpoints):
-            uses.setdefault(tid, []).append(ref)
+    uses = _steps_naming(catalog.touchpoints, all_steps, lambda step: step.touchpoints)
     return {tid: TouchpointUse(tuple(refs), tuple(s for r in refs for s in customer_scores(r.map, r.step, catalog.is_customer)))
-            for tid, refs in sorted(uses.items())}
+            for tid, refs in uses.items()}
 
 
 def system_usage(catalog: Catalog, all_steps: list[StepRef]) -> dict[str, list[StepRef]]:
     """Every system (known or merely referenced) with the steps it supports."""
-    uses: dict[str, list[StepRef]] = {sid: [] for sid in catalog.systems}
+    return _steps_naming(catalog.systems, all_steps, lambda step: step.support)
+
+
+def _steps_naming(known: Iterable[str], all_steps: list[StepRef], ids: Callable[[Step], Iterable[str]]) -> dict[str, list[StepRef]]:
+    """Each id of a registry (and each id steps name that it lacks) with the
+    steps that name it, by id."""
+    uses: dict[str, list[StepRef]] = {ident: [] for ident in known}
     for ref in all_steps:
-        for sid in dict.fromkeys(ref.step.support):
-            uses.setdefault(sid, []).append(ref)
+        for ident in dict.fromkeys(ids(ref.step)):
+            uses.setdefault(ident, []).append(ref)
     return dict(sorted(uses.items()))
 
 

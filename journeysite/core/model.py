@@ -97,6 +97,8 @@ PHASES: tuple[Phase, ...] = ("buy", "own", "advocate")
 Level = Literal["low", "medium", "high"]
 Status = Literal["idea", "planned", "in-progress", "done", "dropped"]
 STATUSES: tuple[Status, ...] = ("idea", "planned", "in-progress", "done", "dropped")
+#: Actions still to do: not done, not dropped.
+OPEN: tuple[Status, ...] = ("idea", "planned", "in-progress")
 Method = Literal["interviews", "survey", "usability-test", "analytics", "workshop", "other"]
 SourceType = Literal["crm", "contact-centre", "voc", "research", "analytics", "social", "other"]
 Channel = Literal["web", "app", "email", "phone", "chat", "in-person", "mail", "social", "partner", "sms", "letter", "kiosk", "video", "other"]

@@ -191,8 +191,10 @@ def future_dates(m: Map, marks: Marks, path: str, today: dt.date) -> list[Diagno
     dates += [(("sources", i, "date"), s.date) for i, s in enumerate(m.sources) if not isinstance(s, str)]
     dates += [(("wins", i, "date"), w.date) for i, w in enumerate(m.wins)]
     for loc, day in dates:
+        if day is None:
+            continue
         begins = day.begins if isinstance(day, Period) else day  # a year or month that has begun is not in the future
-        if day is not None and begins is not None and begins > today:
+        if begins > today:
             report(loc, "JS115", f"date {day.isoformat()} is in the future (today is {today.isoformat()})")
     return out
 

@@ -21,12 +21,12 @@ from markupsafe import Markup
 from journeysite.core import indexes
 from journeysite.core.catalog import Catalog
 from journeysite.core.changes import redesign
-from journeysite.core.glance import OPEN, glance
+from journeysite.core.glance import glance
 from journeysite.core.indexes import QUADRANTS, Insights, StepRef
 from journeysite.core.metrics import evidence_coverage, lowest_moments, percent, score, stage_emotions
-from journeysite.core.model import PHASES, STATUSES, Entry, Map
+from journeysite.core.model import OPEN, PHASES, STATUSES, Entry, Map
 from journeysite.core.settings import Settings
-from journeysite.core.validate import find_step, source_id, step_index
+from journeysite.core.validate import find_target, source_id, step_index
 from journeysite.git.history import Edit
 from journeysite.pages.mermaid import journey
 from journeysite.pages.render import environment, href, html_link, link, render, text
@@ -304,7 +304,7 @@ def _page(template: str, catalog: Catalog, paths: Paths, path: str, parts: Parts
     return render(
         template, path, catalog=catalog, paths=paths, refs=Refs(catalog, paths, path), hrefs=Refs(catalog, paths, path, html=True),
         per_map=parts.of(path),
-        emotion_badge=emotion_badges(), freshness_badges=FRESHNESS, edit_sources=EDIT_SOURCES, phases=PHASES, **context,
+        emotion_badge=emotion_badges(), freshness_badges=FRESHNESS, edit_sources=EDIT_SOURCES, phases=PHASES, open_statuses=OPEN, **context,
     )
 
 
@@ -314,6 +314,7 @@ def map_page(insights: Insights, entry: Entry[Map], paths: Paths = Paths(), edit
     m = entry.data
     context: dict[str, Any] = {"entry": entry, "m": m, "problems": catalog.problems(entry.path), "edit": edit}
     if m is not None:
+        index = step_index(m)
         sources = catalog.sources_of(m)
         listed = [sources[sid] for s in m.sources if (sid := source_id(s)) in sources]
         cited: dict[str, list[str]] = {s.id: [] for s in listed}
@@ -334,7 +335,7 @@ def map_page(insights: Insights, entry: Entry[Map], paths: Paths = Paths(), edit
             sources=listed + [s for sid, s in sources.items() if sid in cited and s not in listed],
             score=partial(score, m),
             lanes=_lanes(m),
-            branch_anchor=lambda label: next((f"stage-{at[0] + 1}" for at in [find_step(step_index(m), label)] if at), ""),
+            branch_anchor=lambda label: f"stage-{at + 1}" if (at := find_target(m, index, label)) is not None else "",
             actions=insights.actions_by_map.get(entry.id, []),
             parent=parent,
             parent_stage_anchor=next((f"stage-{i + 1}" for i, s in enumerate(parent.data.stages) if s.name == m.parent_stage), None)
