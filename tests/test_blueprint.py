@@ -264,7 +264,7 @@ def test_a_future_state_map_says_what_it_changes(example_site: Site, kb: Knowled
             break
         section.append(sibling)
     assert [s.get_text() for s in section if s.name == "p" and s.strong] == [
-        "Steps", "Emotions", "Pain points", "Opportunities", "Bright spots", "Blueprint"]  # what the journey does, not who validated it
+        "Steps", "Emotions", "KPIs", "Pain points", "Opportunities", "Bright spots", "Blueprint"]  # what the journey does, not who validated it
     text = " ".join(c.get_text(" ", strip=True) for c in section)
     assert "added step: Report the storm damage / Report online with photos" in text
     assert "removed step: Report the storm damage / Call on the morning after the storm" in text

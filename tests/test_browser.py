@@ -136,7 +136,8 @@ def test_screenshots(browser, server: str, dark: bool) -> None:  # type: ignore[
     scheme = "dark" if dark else "light"
     for name, path in (("map-page", "maps/first-home-claim/"), ("freshness", "insights/freshness/"),
                        ("blueprint", "maps/storm-damage-claim/#stage-1"), ("system", "systems/adjuster-portal/"),
-                       ("glance", "insights/"), ("action-board", "insights/actions/")):
+                       ("glance", "insights/"), ("action-board", "insights/actions/"),
+                       ("measures", "maps/storm-damage-claim/#measures"), ("metrics", "insights/metrics/")):
         page = new_tab(browser, dark=dark)
         page.goto(server + path, wait_until="networkidle")
         if name in ("map-page", "blueprint"):
@@ -178,6 +179,20 @@ def test_diagram_and_badges_are_readable_in_both_palettes(browser, server: str, 
     for fg, bg in pairs:
         ratio = tab.evaluate(CONTRAST, [fg, bg])
         assert ratio >= 4.5, f"{fg} on {bg}: contrast {ratio:.2f} in the {'dark' if dark else 'light'} palette"
+    tab.close()
+
+
+@pytest.mark.parametrize("dark", [False, True], ids=["light", "dark"])
+def test_kpi_signs_are_readable_in_both_palettes(browser, server: str, dark: bool) -> None:  # type: ignore[no-untyped-def]
+    """The trend, stale and to-go signs of the Measures table carry words and
+    arrows, and their colours must still be readable on the page."""
+    tab = new_tab(browser, dark=dark)
+    tab.goto(server + "maps/storm-damage-claim/", wait_until="networkidle")
+    for fg in (".js-trend--better", ".js-stale", ".js-kpi--short"):
+        ratio = tab.evaluate(CONTRAST, [fg, "body"])
+        assert ratio >= 4.5, f"{fg}: contrast {ratio:.2f} in the {'dark' if dark else 'light'} palette"
+    width = tab.evaluate("document.querySelector('.js-spark').getBoundingClientRect().width")
+    assert width == 96  # drawn at its size, not collapsed by the table
     tab.close()
 
 

@@ -28,7 +28,7 @@ def run(*args: str, cwd: Path = REPO, env: dict[str, str] | None = None) -> subp
 def test_check_passes_on_the_example_from_the_repo_root() -> None:
     result = run("check", "--today", "2026-11-23")
     assert result.returncode == 0, result.stdout + result.stderr
-    assert result.stdout.splitlines()[-1] == "9 maps, 6 personas, 6 teams, 20 touchpoints, 4 systems: 0 errors, 0 warnings, 2 notices"
+    assert result.stdout.splitlines()[-1] == "9 maps, 6 personas, 6 teams, 20 touchpoints, 4 systems, 5 metrics: 0 errors, 0 warnings, 2 notices"
     assert "content/maps/renew-landlord-policies.md:10:19: JS302 (notice) validation: review overdue by 139 days; owner: sales" in result.stdout
 
 
@@ -113,7 +113,7 @@ def test_no_core_module_imports_mkdocs() -> None:
 
 @pytest.mark.parametrize(("rel", "old", "new", "expected"), [
     ("maps/first-home-claim.md", "[Book a repair](repair-booking.md)", "[Book a repair](repair-bookings.md)",
-     "maps/first-home-claim.md:196:17: JS210 (warning) link to 'repair-bookings.md': there is no page maps/repair-bookings.md"),
+     "maps/first-home-claim.md:199:17: JS210 (warning) link to 'repair-bookings.md': there is no page maps/repair-bookings.md"),
     ("index.md", "[action board](insights/actions.md)", "[action board](insights/action-board.md)",
      "index.md:43:19: JS210 (warning) link to 'insights/action-board.md': there is no page insights/action-board.md"),
     ("index.md", "[all maps](maps/index.md)", "[all maps](maps/first-home-claim.md#no-such-part)",
@@ -155,7 +155,8 @@ def test_the_content_reference_lists_every_field_as_the_model_and_schema_have_it
     tables = dict(re.findall(r"<!-- fields of (\w+) -->\n\|[^\n]*\n\|[^\n]*\n((?:\|[^\n]*\n)+)", text))
     classes = {"Map": model.Map, "Validation": model.Validation, "Source": model.Source, "Stage": model.Stage, "Step": model.Step,
                "Action": model.Action, "Win": model.Win, "Persona": model.Persona, "Team": model.Team, "Touchpoint": model.Touchpoint,
-               "Quote": model.Quote, "Branch": model.Branch, "System": model.System, "SharedSource": model.SharedSource}
+               "Quote": model.Quote, "Branch": model.Branch, "System": model.System, "SharedSource": model.SharedSource,
+               "Kpi": model.Kpi, "Measurement": model.Measurement, "Metric": model.Metric}
     assert set(tables) == set(classes)
     schema = json.dumps([json_schema(kind) for kind in KINDS])
     for name, cls in classes.items():

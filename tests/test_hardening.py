@@ -45,6 +45,13 @@ def test_nothing_is_lost(project: SiteProject) -> None:
         if rel == "sources.yml":  # no pages: its entries show on the maps that list them (test_blueprint)
             assert catalog.sources and not [d for d in catalog.diagnostics if d.path == rel]
             continue
+        if rel == "metrics.yml":  # a section each on the metrics page
+            metrics = site.article("insights/metrics/")
+            assert catalog.metrics and all(metrics.find("h2", id=ident) for ident in catalog.metrics)
+            continue
+        if rel.endswith(".csv"):  # measurements: published as they are, and shown on the maps they measure (test_kpis)
+            assert (site.root / rel).is_file() and any(r.path == rel for rows in catalog.readings.values() for r in rows)
+            continue
         if rel in ("touchpoints.yml", "systems.yml"):
             for ident in (catalog.touchpoints if rel == "touchpoints.yml" else catalog.systems):
                 assert (site.root / rel.removesuffix(".yml") / ident / "index.html").is_file(), ident

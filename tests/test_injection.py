@@ -58,6 +58,12 @@ def hostile(project: SiteProject) -> None:
     kb.edit(storm, "bright_spots: [Uploading", f"bright_spots: ['{IMG}', Uploading")
     kb.edit(storm, "x-journey-id: CX-STORM-04", f"x-journey-id: '{IMG}'\n        'x-{IMG}': [1, '{IMG}']")
     kb.edit(storm, "x-programme: Storm readiness 2027", f"x-programme: {{'{IMG}': '{TITLE_BREAK}'}}\nx-{IMG}: 1")
+    # Metrics and measurements: names, units and descriptions; a CSV row's cells.
+    metrics = kb.root / "metrics.yml"
+    metrics.write_text(metrics.read_text().replace("name: Claims satisfaction", f"name: '{TITLE_BREAK}'")
+                       .replace('unit: "%"', f"unit: '{IMG}'", 1).replace("description: Share of claimants", f"description: {IMG} Share of claimants"))
+    survey = kb.root / "metrics/claims-survey.csv"
+    survey.write_text(survey.read_text() + f'claims-csat,2026-10-01,80,storm-damage-claim,"{IMG}",\n')
     systems = kb.root / "systems.yml"
     systems.write_text(systems.read_text().replace("name: Loss-adjuster portal", f"name: '{TITLE_BREAK}'")
                        + f"'{IMG}':\n  name: Tag id\n  owner: claims\n")
@@ -111,6 +117,14 @@ def test_tags_are_text_on_pages_tags_index_and_search(hostile_site: Path) -> Non
     tags = {tag for doc in index["docs"] for tag in doc.get("tags", [])}
     assert IMG not in tags and "&lt;img src=x onerror=alert(1)&gt;" in tags
     assert not any("<img" in doc["title"] for doc in index["docs"])
+
+
+def test_metrics_show_hostile_text_as_text(hostile_site: Path) -> None:
+    page = BeautifulSoup((hostile_site / "insights/metrics/index.html").read_text(), "html.parser")
+    text = page.select_one("article").get_text(" ")
+    assert TITLE_BREAK in text and f"unit: {IMG}" in text and f"{IMG} Share of claimants" in text
+    storm = BeautifulSoup((hostile_site / "maps/storm-damage-claim/index.html").read_text(), "html.parser")
+    assert f"79 {IMG}" in storm.find("h2", id="measures").find_next("table").get_text(" ")
 
 
 def test_blueprint_fields_show_hostile_text_as_text(hostile_site: Path) -> None:
@@ -271,6 +285,8 @@ TEXT_FIELDS = {"title", "name", "goal", "actions", "thoughts", "feelings", "pain
 def poisoned(value: object, key: str = "") -> object:
     """`value` with the payload added to every free-text field (and to both
     names of an action's `step`, so the map stays valid)."""
+    if key == "kpis":  # ids and numbers (a KPI's `metric` is an id, an action's is text)
+        return value
     if isinstance(value, dict):
         return {k: poisoned(v, k) for k, v in value.items()}
     if isinstance(value, list):

@@ -108,8 +108,8 @@ def test_map_page_diagram_source(example_site: Site) -> None:
 def test_map_page_grid_ownership_evidence_plan(example_site: Site) -> None:
     article = example_site.article(CLAIM)
     headings = [heading(h) for h in article.select("h2, h3")]
-    assert headings[:9] == ["Journey", "Stages and steps", "1. Report the damage", "2. Assess the claim",
-                            "3. Repair the home", "4. Close the claim", "Ownership", "Evidence", "Action plan"]
+    assert headings[:10] == ["Journey", "Measures", "Stages and steps", "1. Report the damage", "2. Assess the claim",
+                             "3. Repair the home", "4. Close the claim", "Ownership", "Evidence", "Action plan"]
     grid = article.select_one("#stage-1").find_next("table")
     assert [th.get_text() for th in grid.select("th")][1:] == ["Discover the damage", "Call the claims hotline", "Get a claim number"]
     rows = {tr.td.get_text(): [td.get_text(" ", strip=True) for td in tr.select("td")[1:]] for tr in grid.select("tbody tr")}

@@ -174,7 +174,8 @@ def _check_once(args: argparse.Namespace, project: Project, cache: ParseCache | 
         notices = count(diagnostics, Severity.INFO)
         print(
             f"{counted(len(catalog.maps), 'map')}, {counted(len(catalog.personas), 'persona')}, {counted(len(catalog.teams), 'team')}, "
-            f"{counted(len(catalog.touchpoints), 'touchpoint')}{', ' + counted(len(catalog.systems), 'system') if catalog.systems else ''}: "
+            f"{counted(len(catalog.touchpoints), 'touchpoint')}{', ' + counted(len(catalog.systems), 'system') if catalog.systems else ''}"
+            f"{', ' + counted(len(catalog.metrics), 'metric') if catalog.metrics else ''}: "
             f"{counted(errors, 'error')}, {counted(warnings, 'warning')}, "
             f"{counted(notices, 'notice')}",
             file=sys.stderr if args.format == "github" else sys.stdout,

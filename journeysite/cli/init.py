@@ -41,7 +41,8 @@ def init(folder: Path, site_name: str, force: bool = False) -> list[Path]:
     settings = {
         "yaml.schemas": {"./.journeysite/schemas/touchpoints.schema.json": "content/touchpoints.yml",
                          "./.journeysite/schemas/systems.schema.json": "content/systems.yml",
-                         "./.journeysite/schemas/sources.schema.json": "content/sources.yml"},
+                         "./.journeysite/schemas/sources.schema.json": "content/sources.yml",
+                         "./.journeysite/schemas/metrics.schema.json": "content/metrics.yml"},
         # The task in tasks.json checks each save: saving a second after typing stops checks as you type.
         "files.autoSave": "afterDelay",
         "files.autoSaveDelay": 1000,

@@ -12,9 +12,11 @@ from journeysite.core.diagnostics import Diagnostic, Severity, did_you_mean
 from journeysite.core.freshness import freshness
 from journeysite.core.frontmatter import Path as FieldPath
 from journeysite.core.frontmatter import dotted
+from journeysite.core.kpis import Track, number, tracks
 from journeysite.core.links import relative
 from journeysite.core.loader import Loaded, ParseCache, load
-from journeysite.core.model import Entry, Map, Persona, SharedSource, Source, Stage, Step, System, Team, Touchpoint
+from journeysite.core.measurements import Reading
+from journeysite.core.model import Entry, Map, Metric, Persona, SharedSource, Source, Stage, Step, System, Team, Touchpoint
 from journeysite.core.settings import Settings
 from journeysite.core.validate import citations
 
@@ -33,7 +35,11 @@ class Catalog:
     settings: Settings = field(default_factory=Settings)
     systems: dict[str, Entry[System]] = field(default_factory=dict)
     sources: dict[str, Entry[SharedSource]] = field(default_factory=dict)
+    metrics: dict[str, Entry[Metric]] = field(default_factory=dict)
+    #: Rows of the measurement files by the map they name (None: organisation-wide).
+    readings: dict[str | None, tuple[Reading, ...]] = field(default_factory=dict)
     _by_path: dict[str, list[Diagnostic]] = field(default_factory=dict, repr=False, compare=False)
+    _tracks: dict[str | None, list[Track]] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         for d in self.diagnostics:
@@ -56,6 +62,20 @@ class Catalog:
         """The sources of a map's page, by id: its own, those it lists from
         `sources.yml`, and those of its parents that its steps cite."""
         return _sources_of(m, self.sources, self.maps) or _listed(m, self.sources)
+
+    def kpis(self, mid: str | None) -> list[Track]:
+        """The KPIs of a map, in page order, with its measurements from CSV
+        files too (None: the organisation-wide measurements)."""
+        found = self._tracks.get(mid)
+        if found is None:
+            entry = self.maps.get(mid) if mid is not None else None
+            m = entry.data if entry is not None else None
+            found = self._tracks[mid] = tracks(m, entry.path if entry else "", self.readings.get(mid, ()))[0]
+        return found
+
+    def review_days(self, m: Map) -> int:
+        """How many days a map's facts stay current: its review cadence."""
+        return m.review_every or self.settings.review_every
 
     def is_customer(self, persona: str) -> bool:
         """Whether a persona counts in customer figures: not an employee or
@@ -81,10 +101,14 @@ def build(root: Path, today: dt.date, settings: Settings | None = None, cache: P
     """Load `root` and resolve every reference between its files."""
     settings = settings or Settings()
     loaded = load(root, today, settings, cache)
-    diagnostics = loaded.diagnostics + list(_references(loaded)) + list(_links(loaded, root, settings)) + list(_notices(loaded, today, settings))
+    readings: dict[str | None, list[Reading]] = {}
+    for reading in loaded.readings:
+        readings.setdefault(reading.map, []).append(reading)
+    diagnostics = (loaded.diagnostics + list(_references(loaded)) + list(_links(loaded, root, settings)) + list(_notices(loaded, today, settings))
+                   + list(_measures(loaded, readings, today)))
     diagnostics.sort(key=lambda d: (d.path, d.line, d.col, d.code))
     return Catalog(loaded.maps, loaded.personas, loaded.teams, loaded.touchpoints, tuple(diagnostics), today, settings, loaded.systems,
-                   loaded.sources)
+                   loaded.sources, loaded.metrics, {mid: tuple(rows) for mid, rows in readings.items()})
 
 
 def _references(loaded: Loaded) -> Iterable[Diagnostic]:
@@ -100,7 +124,7 @@ def _references(loaded: Loaded) -> Iterable[Diagnostic]:
         if ref is not None and ref not in teams:
             yield unknown(path, loc, "JS202", "team", f"teams/{ref}.md", ref, teams)
 
-    for registry in (loaded.touchpoints, loaded.systems):
+    for registry in (loaded.touchpoints, loaded.systems, loaded.metrics):
         for rid, item in registry.items():
             if item.data is not None:
                 yield from team(item.path, (rid, "owner"), item.data.owner)
@@ -135,6 +159,10 @@ def _references(loaded: Loaded) -> Iterable[Diagnostic]:
                                          f"{', '.join(actors)}{did_you_mean(actor, actors)}")
         for i, action in enumerate(m.actions):
             yield from team(path, ("actions", i, "owner"), action.team)
+        for at, _, _, kpis in m.kpi_places():
+            for i, kpi in enumerate(kpis):
+                if kpi.metric not in loaded.metrics:
+                    yield unknown(path, (*at, i, "metric"), "JS217", "metric", f"'{kpi.metric}' in metrics.yml", kpi.metric, loaded.metrics)
         for i, source in enumerate(m.sources):
             if isinstance(source, str) and source not in loaded.sources:
                 yield unknown(path, ("sources", i), "JS216", "shared source", f"'{source}' in sources.yml", source, loaded.sources)
@@ -148,6 +176,35 @@ def _references(loaded: Loaded) -> Iterable[Diagnostic]:
         if m.redesigns is not None and m.redesigns not in loaded.maps:
             yield unknown(path, ("redesigns",), "JS205", "map", f"maps/{m.redesigns}.md", m.redesigns, loaded.maps)
     yield from _cycles(loaded)
+
+
+def _measures(loaded: Loaded, readings: dict[str | None, list[Reading]], today: dt.date) -> Iterable[Diagnostic]:
+    """Rows of measurement files that name what does not exist, are dated
+    after today, or contradict another value of the same day and place."""
+    metrics = sorted(loaded.metrics)
+    for mid, rows in readings.items():
+        entry = loaded.maps.get(mid) if mid is not None else None
+        m = entry.data if entry is not None else None
+        for r in rows:
+            if r.metric not in loaded.metrics:
+                hint = did_you_mean(r.metric, metrics) or (f"; the metrics are {', '.join(metrics)}" if 0 < len(metrics) <= KNOWN_LISTED else "")
+                yield Diagnostic(r.path, r.line, r.col("metric"), "JS217", "metric", f"unknown metric '{r.metric}' (no '{r.metric}' in metrics.yml){hint}")
+            if r.date > today:
+                yield Diagnostic(r.path, r.line, r.col("date"), "JS115", "date", f"date {r.date.isoformat()} is in the future (today is {today.isoformat()})")
+            if mid is not None and entry is None:
+                yield Diagnostic(r.path, r.line, r.col("map"), "JS205", "map", f"unknown map '{mid}' (no maps/{mid}.md){did_you_mean(mid, loaded.maps)}")
+            elif m is not None and r.stage is not None:
+                stage = next((s for s in m.stages if s.name.strip() == r.stage.strip()), None)
+                if stage is None:
+                    yield Diagnostic(r.path, r.line, r.col("stage"), "JS207", "stage",
+                                     f"map '{mid}' has no stage '{r.stage}'{did_you_mean(r.stage, [s.name for s in m.stages])}")
+                elif r.step is not None and all(x.name.strip() != r.step.strip() for x in stage.steps):
+                    yield Diagnostic(r.path, r.line, r.col("step"), "JS207", "step",
+                                     f"stage '{stage.name}' of map '{mid}' has no step '{r.step}'{did_you_mean(r.step, [x.name for x in stage.steps])}")
+        if mid is None or m is not None:
+            for r, kept in tracks(m, entry.path if entry else "", rows)[1]:
+                yield Diagnostic(r.path, r.line, r.col("value"), "JS218", "value", f"{r.metric} on {r.date.isoformat()} is {number(r.value)} here but "
+                                 f"{number(kept.value)} in {kept.source}: the first value counts; keep one", Severity.WARNING)
 
 
 def _links(loaded: Loaded, root: Path, settings: Settings) -> Iterable[Diagnostic]:

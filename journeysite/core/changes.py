@@ -15,12 +15,13 @@ from journeysite.core.catalog import Catalog
 from journeysite.core.diagnostics import Diagnostic, counted
 from journeysite.core.freshness import URGENCY, freshness
 from journeysite.core.indexes import map_freshness
+from journeysite.core.kpis import Track, amount
 from journeysite.core.model import Action, Entry, Map, Stage, Step
 from journeysite.core.validate import source_id
 
 Kind = Literal["added", "removed", "changed", "renamed", "moved", "reordered"]
 #: The order in which a map's changes are shown, most consequential first.
-SECTIONS = ("Map", "Owners", "Validation", "Stages", "Steps", "Emotions", "Pain points",
+SECTIONS = ("Map", "Owners", "Validation", "Stages", "Steps", "Emotions", "KPIs", "Pain points",
             "Opportunities", "Bright spots", "Blueprint", "Actions", "Evidence", "Other")
 #: A removed and an added item are one renamed item when at least this similar.
 SIMILAR = 0.6
@@ -98,7 +99,8 @@ def diff(old: Catalog, new: Catalog) -> Diff:
                 for i in added if i not in renamed_to for e in [new.maps[i]]]
     changes += [MapChange(i, old.maps[i].title, old.maps[i].path, "removed") for i in removed if i not in renames]
     registry = [*_registry("persona", old.personas, new.personas), *_registry("team", old.teams, new.teams),
-                *_registry("touchpoint", old.touchpoints, new.touchpoints), *_registry("system", old.systems, new.systems)]
+                *_registry("touchpoint", old.touchpoints, new.touchpoints), *_registry("system", old.systems, new.systems),
+                *_registry("metric", old.metrics, new.metrics)]
     order = {"added": 0, "changed": 1, "removed": 2}
     changes.sort(key=lambda c: (order[c.kind], c.path))
     # Line and column aside, which edits above an old error shift.
@@ -155,10 +157,10 @@ def _pair(removed: Sequence[X], added: Sequence[X], score: Callable[[X, X], floa
 def redesign(catalog: Catalog, current: Entry[Map], future: Entry[Map]) -> MapChange:
     """What a future-state map changes against the current map it redesigns:
     the comparison a pull request's diff makes, between two maps."""
-    return _map_change(catalog, catalog, current, future)
+    return _map_change(catalog, catalog, current, future, redesign=True)
 
 
-def _map_change(old: Catalog, new: Catalog, before: Entry[Map], after: Entry[Map]) -> MapChange:
+def _map_change(old: Catalog, new: Catalog, before: Entry[Map], after: Entry[Map], redesign: bool = False) -> MapChange:
     change = MapChange(after.id, after.title, after.path, "changed", old_path=before.path if before.path != after.path else "")
     a, b = before.data, after.data
     if a is None or b is None:
@@ -167,6 +169,7 @@ def _map_change(old: Catalog, new: Catalog, before: Entry[Map], after: Entry[Map
     _fields(change, a, b)
     _validation(change, old, new, a, b)
     _stages(change, a, b)
+    _kpis(change, old.kpis(before.id), new, new.kpis(after.id), redesign)
     _actions(change, a, b)
     _evidence(change, a, b)
     if before.body.strip() != after.body.strip():
@@ -328,6 +331,45 @@ def _step(change: MapChange, where: str, a: Step, b: Step) -> None:
     edited = [f for f in ("actions", "thoughts", "feelings", "duration", "optional", "branches") if getattr(a, f) != getattr(b, f)]
     if edited:
         change.add("Other", Line("changed", where, "", "edited " + ", ".join(edited)))
+
+
+def _kpis(change: MapChange, before: list[Track], catalog: Catalog, after: list[Track], redesign: bool) -> None:
+    """KPIs added or removed, targets moved, new measurements; against the
+    map it redesigns, a future map's targets against today's values."""
+    old = {(t.metric, t.place): t for t in before}
+    new = {(t.metric, t.place): t for t in after}
+    for key, t in new.items():
+        entry = catalog.metrics.get(t.metric)
+        name, unit = (entry.title, entry.data.unit) if entry is not None and entry.data is not None else (t.metric, "")
+        better = entry.data.better if entry is not None and entry.data is not None else None
+        subject = f"{name} ({t.place})" if t.place else name
+        was = old.get(key)
+        if redesign:
+            today = was.latest if was is not None else None
+            if t.target is not None:
+                trend = "" if today is None or better is None or today.value == t.target else "↑" if (t.target > today.value) == (better == "higher") else "↓"
+                change.add("KPIs", Line("changed", subject, f"{amount(today.value, unit)} today" if today else "not measured today",
+                                        f"target {amount(t.target, unit)}", trend))
+            continue
+        if was is None:
+            target = f", target {amount(t.target, unit)}" if t.target is not None else ""
+            change.add("KPIs", Line("added", "KPI", after=f"{subject}{target}"))
+            continue
+        if was.target != t.target:
+            change.add("KPIs", Line("changed", f"target of {subject}", _amount(was.target, unit), _amount(t.target, unit)))
+        a, b = was.latest, t.latest
+        if b is not None and a != b:
+            trend = "" if a is None or better is None or a.value == b.value else "↑" if (b.value > a.value) == (better == "higher") else "↓"
+            change.add("KPIs", Line("changed", subject, f"{amount(a.value, unit)} on {a.date.isoformat()}" if a else "not measured",
+                                    f"{amount(b.value, unit)} on {b.date.isoformat()}", trend))
+    if not redesign:
+        for (_, place), t in old.items():
+            if (t.metric, place) not in new:
+                change.add("KPIs", Line("removed", "KPI", before=f"{t.metric} ({place})" if place else t.metric))
+
+
+def _amount(value: int | float | None, unit: str) -> str:
+    return "none" if value is None else amount(value, unit)
 
 
 def _actions(change: MapChange, a: Map, b: Map) -> None:

@@ -21,7 +21,8 @@ from typing import Any
 from journeysite.core.diagnostics import Diagnostic, Severity
 from journeysite.core.frontmatter import Document, Marks, parse_markdown, parse_yaml_file
 from journeysite.core.links import doc_links
-from journeysite.core.model import SLUG_PATTERN, Entry, Map, Persona, SharedSource, System, T, Team, Touchpoint, text_fields
+from journeysite.core.measurements import Reading, parse_csv
+from journeysite.core.model import SLUG_PATTERN, Entry, Map, Metric, Persona, SharedSource, System, T, Team, Touchpoint, text_fields
 from journeysite.core.settings import Settings
 from journeysite.core.validate import check_map, future_dates, to_model
 
@@ -29,7 +30,9 @@ _SLUG = re.compile(SLUG_PATTERN)
 #: Ids that would name a page the site makes itself.
 RESERVED_IDS = frozenset({"index"})
 #: Files that list many entries by id, by kind: what one entry is called.
-REGISTRIES = {"touchpoints": "touchpoint", "systems": "system", "sources": "source"}
+REGISTRIES = {"touchpoints": "touchpoint", "systems": "system", "sources": "source", "metrics": "metric"}
+#: Kinds of file with a page per file (named by its id).
+PAGES = ("map", "persona", "team")
 #: Larger files are refused before parsing: no journey map is 8 MB of text.
 MAX_FILE_BYTES = 8 * 1024 * 1024
 
@@ -41,6 +44,8 @@ class Parsed:
     entries: tuple[Entry[Any], ...]
     marks: Marks
     diagnostics: tuple[Diagnostic, ...]
+    #: The rows of a measurement file.
+    readings: tuple[Reading, ...] = ()
 
 
 @dataclass
@@ -89,6 +94,8 @@ class Loaded:
     touchpoints: dict[str, Entry[Touchpoint]]
     systems: dict[str, Entry[System]]
     sources: dict[str, Entry[SharedSource]]
+    metrics: dict[str, Entry[Metric]]
+    readings: list[Reading]
     marks: dict[str, Marks]
     diagnostics: list[Diagnostic]
 
@@ -122,10 +129,12 @@ def _sources(root: Path, settings: Settings) -> list[tuple[str, str, bytes | Exc
     files: list[tuple[str, Path, Callable[[bytes, str], Parsed]]] = [
         (kind, file, functools.partial(_parse_page, cls)) for kind, folder, cls in kinds for file in _entry_files(root, root / folder)]
     registries: list[tuple[str, str, type[Any]]] = [("touchpoints", settings.touchpoints_file, Touchpoint),
-                                                    ("systems", settings.systems_file, System), ("sources", settings.sources_file, SharedSource)]
+                                                    ("systems", settings.systems_file, System), ("sources", settings.sources_file, SharedSource),
+                                                    ("metrics", settings.metrics_file, Metric)]
     for kind, name, cls in registries:
         if (root / name).is_file() and inside(root, root / name):
             files.append((kind, root / name, functools.partial(_parse_registry, cls, kind)))
+    files += [("measurements", file, _parse_measurements) for file in _files(root, root / settings.metrics_dir, "*.csv")]
     return [(kind, file.relative_to(root).as_posix(), _read(file), parse) for kind, file, parse in files]
 
 
@@ -139,12 +148,14 @@ def _load(root: Path, today: dt.date, settings: Settings, cache: ParseCache) -> 
     marks: dict[str, Marks] = {}
     read = _sources(root, settings)
     parses = iter(cache.get_all(_requests(read)))
-    found: dict[str, dict[str, Entry[Any]]] = {kind: {} for kind in ("map", "persona", "team", *REGISTRIES)}
+    found: dict[str, dict[str, Entry[Any]]] = {kind: {} for kind in (*PAGES, *REGISTRIES)}
+    readings: list[Reading] = []
     for kind, rel, raw, _ in read:
-        page = kind not in REGISTRIES  # a file per entry, named by its id
+        page = kind in PAGES
         parsed = next(parses) if isinstance(raw, bytes) else _unreadable(rel, raw, page)
         marks[rel] = parsed.marks
         diagnostics.extend(parsed.diagnostics)
+        readings.extend(parsed.readings)
         for entry in parsed.entries:
             if page and not _SLUG.fullmatch(entry.id):
                 diagnostics.append(Diagnostic(rel, 1, 1, "JS121", "", f"file name '{Path(rel).name}' is not a valid id: use lower-case letters, digits and hyphens"))
@@ -159,14 +170,20 @@ def _load(root: Path, today: dt.date, settings: Settings, cache: ParseCache) -> 
         if entry.data is not None:
             diagnostics.extend(future_dates(entry.data, marks[entry.path], entry.path, today))
     cache.prune()
-    return Loaded(maps, found["persona"], found["team"], found["touchpoints"], found["systems"], found["sources"], marks, diagnostics)
+    return Loaded(maps, found["persona"], found["team"], found["touchpoints"], found["systems"], found["sources"], found["metrics"],
+                  readings, marks, diagnostics)
 
 
 def _entry_files(root: Path, base: Path) -> list[Path]:
-    """The Markdown files of a folder of entries, but its own landing page
-    and links that lead out of the content folder `root`."""
-    files = sorted(base.rglob("*.md")) if base.is_dir() and inside(root, base) else []
-    return [file for file in files if not (file.name == "index.md" and file.parent == base) and inside(root, file)]
+    """The Markdown files of a folder of entries, but its own landing page."""
+    return [file for file in _files(root, base, "*.md") if not (file.name == "index.md" and file.parent == base)]
+
+
+def _files(root: Path, base: Path, pattern: str) -> list[Path]:
+    """The files of a folder (and below) that match `pattern`, but links
+    that lead out of the content folder `root`."""
+    files = sorted(base.rglob(pattern)) if base.is_dir() and inside(root, base) else []
+    return [file for file in files if inside(root, file)]
 
 
 def inside(root: Path, path: Path) -> bool:
@@ -261,6 +278,11 @@ def _raw_title(data: object) -> str | None:
             if isinstance(value, str) and value.strip():
                 return value
     return None
+
+
+def _parse_measurements(raw: bytes, rel: str) -> Parsed:
+    readings, problems = parse_csv(raw, rel)
+    return Parsed((), Marks(), tuple(problems), tuple(readings))
 
 
 def _parse_registry(cls: type[T], kind: str, raw: bytes, rel: str) -> Parsed:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import math
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -108,6 +109,7 @@ Kind = Literal["customer", "employee", "partner"]
 DURATION_PATTERN = r"^\d+(\.\d+)? (minutes?|hours?|days?|weeks?|months?)$"
 Duration = Annotated[str, Strict(), StringConstraints(pattern=DURATION_PATTERN)]
 Score = Annotated[int, Strict(), Field(ge=1, le=5)]
+Better = Literal["higher", "lower"]
 #: What the step after a branch may be: "Stage / Step" of the same map, or this.
 EXIT = "exit"
 
@@ -121,6 +123,20 @@ def _emotion(value: Any) -> Any:
     raise PydanticCustomError(
         "emotion", "expected a score from 1 (very negative) to 5 (very positive), or one per actor like "
         "{customer: 2, loan-officer: 4}; got {got}", {"got": repr(value) if not isinstance(value, dict) else "a mapping with other values"})
+
+
+def _number(value: Any) -> Any:
+    """A whole or decimal number; one message for anything else (yes/no,
+    text such as '85%', infinity)."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value):
+        return value
+    got = (f"'{value}'" if isinstance(value, str) else "a yes/no value" if isinstance(value, bool) else "nothing" if value is None
+           else f"{value}, not a finite number" if isinstance(value, float) else f"a {type(value).__name__}")
+    raise PydanticCustomError("number", "expected a number like 85 or 71.5, without its unit; got {got}", {"got": got})
+
+
+#: A measured value: a whole or decimal number.
+Number = Annotated[int | float, BeforeValidator(_number)]
 
 
 def text_fields(model: BaseModel, at: tuple[str | int, ...] = ()) -> Iterator[tuple[tuple[str | int, ...], str]]:
@@ -233,6 +249,23 @@ class Branch(Strictly):
     to: Name = Field(description='"Stage / Step" of this map, or exit')
 
 
+class Measurement(Strictly):
+    """A KPI's value on a day."""
+
+    date: Date
+    value: Number
+
+
+class Kpi(Strictly):
+    """A metric measured on a map, a stage or a step: where it stands
+    against its target."""
+
+    metric: Id = Field(description="id from metrics.yml")
+    target: Number | None = None
+    baseline: Measurement | None = Field(None, description="the value before the work began")
+    values: tuple[Measurement, ...] = Field((), description="dated measurements (more may come from CSV files in metrics/)")
+
+
 class Step(Strictly):
     name: Name
     emotion: Annotated[Score | dict[Id, Score] | None, BeforeValidator(_emotion), Field(
@@ -254,6 +287,7 @@ class Step(Strictly):
     duration: Duration | None = Field(None, description="a number and a unit: minutes, hours, days, weeks or months")
     optional: bool = False
     branches: tuple[Branch, ...] = ()
+    kpis: tuple[Kpi, ...] = ()
 
 
 class Stage(Strictly):
@@ -261,6 +295,7 @@ class Stage(Strictly):
     goal: Text | None = None
     owner: Id | None = None
     steps: Annotated[tuple[Step, ...], Field(min_length=1, max_length=MAX_STEPS)]
+    kpis: tuple[Kpi, ...] = ()
 
 
 class External(Strictly):
@@ -321,10 +356,23 @@ class Map(Strictly):
     actors: tuple[Id, ...] = Field((), description="other personas who take part in this journey")
     state: Literal["current", "future"] = Field("current", description="future: a to-be design")
     redesigns: Id | None = Field(None, description="with state: future, the current map it redesigns")
+    kpis: tuple[Kpi, ...] = ()
 
     @property
     def phases(self) -> tuple[Phase, ...]:
         return (self.phase,) if isinstance(self.phase, str) else self.phase
+
+    def kpi_places(self) -> Iterator[tuple[tuple[str | int, ...], Stage | None, Step | None, tuple[Kpi, ...]]]:
+        """Where the map declares KPIs: its field path, stage and step (None
+        for the map itself), and the KPIs, map first, then in customer order."""
+        if self.kpis:
+            yield ("kpis",), None, None, self.kpis
+        for i, stage in enumerate(self.stages):
+            if stage.kpis:
+                yield ("stages", i, "kpis"), stage, None, stage.kpis
+            for j, step in enumerate(stage.steps):
+                if step.kpis:
+                    yield ("stages", i, "steps", j, "kpis"), stage, step, step.kpis
 
 
 class Persona(Strictly):
@@ -368,7 +416,17 @@ class System(Strictly):
     owner: Id
 
 
-T = TypeVar("T", Map, Persona, Team, Touchpoint, System, SharedSource)
+class Metric(Strictly):
+    """One entry of `metrics.yml`: a KPI that maps measure."""
+
+    name: Name
+    unit: Annotated[str, Strict(), StringConstraints(pattern=r"\S", max_length=30)] = Field(description="%, s, min, days, score, count, ...")
+    better: Better = Field(description="whether higher or lower values are better")
+    owner: Id | None = None
+    description: Text | None = None
+
+
+T = TypeVar("T", Map, Persona, Team, Touchpoint, System, SharedSource, Metric)
 
 
 @dataclass(frozen=True)

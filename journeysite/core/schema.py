@@ -6,12 +6,12 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from journeysite.core.model import Map, Persona, SharedSource, System, Team, Touchpoint
+from journeysite.core.model import Map, Metric, Persona, SharedSource, System, Team, Touchpoint
 
 KINDS: dict[str, type[BaseModel]] = {"map": Map, "persona": Persona, "team": Team, "touchpoints": Touchpoint, "systems": System,
-                                     "sources": SharedSource}
+                                     "sources": SharedSource, "metrics": Metric}
 #: The kinds whose file is a registry: ids mapped to entries.
-REGISTRY_KINDS = ("touchpoints", "systems", "sources")
+REGISTRY_KINDS = ("touchpoints", "systems", "sources", "metrics")
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
 

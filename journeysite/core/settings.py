@@ -64,7 +64,13 @@ class Settings(BaseModel):
     sources_file: str = "sources.yml"
     """The registry of sources that maps share (optional), inside the content folder."""
 
-    @field_validator("maps_dir", "personas_dir", "teams_dir", "touchpoints_file", "systems_file", "sources_file")
+    metrics_file: str = "metrics.yml"
+    """The registry of metrics (KPIs) that maps measure (optional), inside the content folder."""
+
+    metrics_dir: str = "metrics"
+    """Folder of CSV files of measurements (optional), inside the content folder."""
+
+    @field_validator("maps_dir", "personas_dir", "teams_dir", "touchpoints_file", "systems_file", "sources_file", "metrics_file", "metrics_dir")
     @classmethod
     def _inside(cls, value: str) -> str:
         """Layout paths name places inside the content folder: a pull request

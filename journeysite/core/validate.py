@@ -109,6 +109,8 @@ def _translate(cls: type[BaseModel], err: Any, marks: Marks, path: str, at: Path
             text = "must not be empty"
         else:
             text = f"'{value}' is not a web address: it must start with http://, https:// or mailto:"
+    elif kind == "number":
+        code = "JS112"
     elif kind.startswith("int_"):
         code, text = "JS112", f"expected a whole number, got {describe(value)}"
     elif kind == "string_type":
@@ -190,6 +192,10 @@ def future_dates(m: Map, marks: Marks, path: str, today: dt.date) -> list[Diagno
     dates: list[tuple[Path, dt.date | None]] = [(("validation", "last_validated"), m.validation.last_validated if m.validation else None)]
     dates += [(("sources", i, "date"), s.date) for i, s in enumerate(m.sources) if not isinstance(s, str)]
     dates += [(("wins", i, "date"), w.date) for i, w in enumerate(m.wins)]
+    for at, _, _, kpis in m.kpi_places():
+        for i, kpi in enumerate(kpis):
+            dates += [((*at, i, "baseline", "date"), kpi.baseline.date if kpi.baseline else None)]
+            dates += [((*at, i, "values", k, "date"), v.date) for k, v in enumerate(kpi.values)]
     for loc, day in dates:
         if day is None:
             continue
@@ -213,6 +219,14 @@ def check_map(m: Map, marks: Marks, path: str) -> list[Diagnostic]:
     ids = ((("sources", i) if isinstance(s, str) else ("sources", i, "id"), source_id(s)) for i, s in enumerate(m.sources))
     for loc, sid in _repeats(ids):
         report(loc, "JS118", f"duplicate source id '{sid}'")
+
+    for at, _, _, kpis in m.kpi_places():
+        for loc, metric in _repeats(((*at, i, "metric"), kpi.metric) for i, kpi in enumerate(kpis)):
+            report(loc, "JS218", f"KPI '{metric}' is measured here twice: merge the two into one entry")
+        for i, kpi in enumerate(kpis):
+            days = (((*at, i, "values", k, "date"), v.date.isoformat()) for k, v in enumerate(kpi.values))
+            for loc, day in _repeats(days):
+                report(loc, "JS218", f"two values of KPI '{kpi.metric}' on {day}: keep one")
 
     if m.parent_stage is not None and m.parent is None:
         report(("parent_stage",), "JS119", "parent_stage needs a parent map")

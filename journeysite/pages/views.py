@@ -28,6 +28,7 @@ from journeysite.core.model import OPEN, PHASES, STATUSES, Entry, Map
 from journeysite.core.settings import Settings
 from journeysite.core.validate import find_target, source_id, step_index
 from journeysite.git.history import Edit
+from journeysite.pages.measures import Measure, by_metric, measures
 from journeysite.pages.mermaid import journey
 from journeysite.pages.render import environment, href, html_link, link, render, text
 
@@ -87,6 +88,7 @@ class Paths:
     freshness = "insights/freshness.md"
     actions = "insights/actions.md"
     evidence = "insights/evidence.md"
+    metrics = "insights/metrics.md"
     wins = "insights/wins.md"
     tags = "tags.md"
     data = "maps.json"
@@ -284,12 +286,13 @@ def _shared(catalog: Catalog, paths: Paths) -> tuple[Any, ...]:
     """What almost every page shows: team and persona names, team contacts,
     touchpoints, systems, and the date and policy that freshness is judged by."""
     return (catalog.today, catalog.settings, paths, tuple(catalog.teams.values()), tuple(catalog.personas.values()),
-            tuple(catalog.touchpoints.values()), tuple(catalog.systems.values()), tuple(catalog.sources.values()))
+            tuple(catalog.touchpoints.values()), tuple(catalog.systems.values()), tuple(catalog.sources.values()),
+            tuple(catalog.metrics.values()))
 
 
 def _everything(shared: tuple[Any, ...], catalog: Catalog) -> tuple[Any, ...]:
     """The inputs of the pages that list every map (indexes, dashboards)."""
-    return (shared, tuple(catalog.maps.values()), catalog.diagnostics)
+    return (shared, tuple(catalog.maps.values()), catalog.diagnostics, catalog.readings)
 
 
 @cache
@@ -315,6 +318,7 @@ def map_page(insights: Insights, entry: Entry[Map], paths: Paths = Paths(), edit
     context: dict[str, Any] = {"entry": entry, "m": m, "problems": catalog.problems(entry.path), "edit": edit}
     if m is not None:
         index = step_index(m)
+        kpis = measures(catalog, entry.id)
         sources = catalog.sources_of(m)
         listed = [sources[sid] for s in m.sources if (sid := source_id(s)) in sources]
         cited: dict[str, list[str]] = {s.id: [] for s in listed}
@@ -334,7 +338,9 @@ def map_page(insights: Insights, entry: Entry[Map], paths: Paths = Paths(), edit
             source_titles={sid: s.title for sid, s in sources.items()},
             sources=listed + [s for sid, s in sources.items() if sid in cited and s not in listed],
             score=partial(score, m),
-            lanes=_lanes(m),
+            lanes={**_lanes(m), "kpis": any(x.track.step for x in kpis)},
+            kpis=kpis,
+            kpis_at=lambda stage, step=None: [x for x in kpis if x.track.stage == stage and x.track.step == step],
             branch_anchor=lambda label: f"stage-{at + 1}" if (at := find_target(m, index, label)) is not None else "",
             actions=insights.actions_by_map.get(entry.id, []),
             parent=parent,
@@ -449,7 +455,7 @@ def entry_jobs(
         m = e.data
         related = (catalog.maps.get(m.parent or ""), tuple(insights.children.get(e.id, ())),
                    catalog.maps.get(m.redesigns or ""), tuple(insights.redesigned_by.get(e.id, ()))) if m else ()
-        return (shared, e, edits.get(e.path), catalog.problems(e.path), related)
+        return (shared, e, edits.get(e.path), catalog.problems(e.path), related, catalog.readings.get(e.id))
 
     def persona_inputs(e: Entry[Any]) -> Any:
         related = [catalog.maps[mid] for mid in [*insights.maps_of.get(e.id, []), *insights.takes_part.get(e.id, [])]]
@@ -535,7 +541,10 @@ def generated_jobs(
         (paths.tags, "tags.md", lambda: (everything(), {})),
         *((paths.touchpoint(tid), "touchpoint.md", partial(touchpoint, tid)) for tid in sorted(catalog.touchpoints)),
     ]
-    if catalog.systems:  # a site without systems.yml keeps the pages it had
+    if catalog.metrics:  # a site without metrics.yml keeps the pages it had
+        specs.append((paths.metrics, "metrics.md", lambda: (everything(), {
+            "by_metric": by_metric(catalog), "problems": catalog.problems(paths.settings.metrics_file)})))
+    if catalog.systems:
         specs += [
             (paths.systems_index, "systems_index.md", lambda: (everything(), {
                 "usage": insights.system_usage, "problems": catalog.problems(paths.settings.systems_file)})),
@@ -581,11 +590,13 @@ def catalog_json(insights: Insights, memo: PageMemo | None = None) -> str:
             "next_review": f.next_review.isoformat() if f.next_review else None,
             "evidence_coverage": round(evidence_coverage(m), 4),
             "stage_emotion": {s.name: round(mean, 3) if mean is not None else None for s, mean in stage_emotions(m)},
+            "kpis": [_kpi_json(x) for x in measures(catalog, mid)],
         }
         return {**m.model_dump(mode="json"), "derived": derived}
 
     maps = (
-        (mid, memo.part(Paths.data, mid, (entry, catalog.today, catalog.settings), partial(_encode_map, mid, entry)))
+        (mid, memo.part(Paths.data, mid, (entry, catalog.today, catalog.settings, catalog.readings.get(mid), tuple(catalog.metrics.values())),
+                        partial(_encode_map, mid, entry)))
         for mid, entry in catalog.maps.items()
     )
     usage = insights.touchpoint_usage
@@ -595,10 +606,21 @@ def catalog_json(insights: Insights, memo: PageMemo | None = None) -> str:
         "teams": entries(catalog.teams),
         "touchpoints": entries(catalog.touchpoints),
         "systems": entries(catalog.systems),
+        "metrics": entries(catalog.metrics),
+        "kpis": [_kpi_json(x) for x in measures(catalog, None)],
         "touchpoint_mean_emotion": {t: u.mean_emotion for t, u in usage.items()},
         "errors": [d.format() for d in catalog.errors],
     }
     return _object([("maps", _object(maps)), *((key, _encode(value)) for key, value in data.items())]) + "\n"
+
+
+def _kpi_json(x: Measure) -> dict[str, Any]:
+    """A KPI where it is measured, with every measurement and where each was written."""
+    t = x.track
+    return {"metric": t.metric, "stage": t.stage, "step": t.step, "target": t.target,
+            "baseline": t.baseline.model_dump(mode="json") if t.baseline else None,
+            "values": [{"date": p.date.isoformat(), "value": p.value, "source": p.source} for p in t.points],
+            "change": t.change, "improving": x.improving, "on_target": x.on_target, "stale": x.stale}
 
 
 def _encode(value: Any) -> str:

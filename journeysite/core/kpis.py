@@ -1,0 +1,132 @@
+"""KPIs where they are measured: a metric on a map, a stage or a step (or
+organisation-wide), with its measurements from the map and from CSV files.
+
+A map's `kpis` entry and the CSV rows that name the same metric and place
+are one track; a CSV row at a place the map declares no KPI for starts a
+track of its own (with no target), so exported data shows where it belongs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from journeysite.core.measurements import Reading
+from journeysite.core.model import Better, Map, Measurement
+
+
+@dataclass(frozen=True)
+class Point:
+    """One measurement, with the file (and line) it was written in."""
+
+    date: dt.date
+    value: int | float
+    source: str
+
+
+@dataclass(frozen=True)
+class Track:
+    """A metric measured at one place."""
+
+    metric: str
+    #: The stage and step names (None: the map itself, or no map).
+    stage: str | None
+    step: str | None
+    target: int | float | None
+    baseline: Measurement | None
+    #: Measurements, oldest first.
+    points: tuple[Point, ...]
+
+    @property
+    def place(self) -> str:
+        """"Stage / Step", "Stage", or "" for the whole map."""
+        return f"{self.stage} / {self.step}" if self.step else self.stage or ""
+
+    @property
+    def latest(self) -> Point | None:
+        return self.points[-1] if self.points else None
+
+    @property
+    def previous(self) -> Point | Measurement | None:
+        """What the latest value is compared with: the measurement before
+        it, else the baseline."""
+        return self.points[-2] if len(self.points) > 1 else self.baseline if self.points else None
+
+    @property
+    def change(self) -> int | float | None:
+        """The latest value minus the one before it (None: nothing to compare)."""
+        latest, previous = self.latest, self.previous
+        return None if latest is None or previous is None else latest.value - previous.value
+
+    def improving(self, better: Better) -> bool | None:
+        """Whether the latest change went the better way (None: no change, or
+        nothing to compare)."""
+        change = self.change
+        return None if not change else (change > 0) == (better == "higher")
+
+    def on_target(self, better: Better) -> bool | None:
+        """Whether the latest value meets the target (None: no target or no value)."""
+        latest = self.latest
+        if latest is None or self.target is None:
+            return None
+        return latest.value >= self.target if better == "higher" else latest.value <= self.target
+
+    def stale(self, today: dt.date, days: int) -> bool:
+        """Whether the latest measurement is older than `days` (the map's
+        review cadence): a figure that old no longer says how things are."""
+        latest = self.latest
+        return latest is not None and (today - latest.date).days > days
+
+
+def tracks(m: Map | None, path: str, readings: Iterable[Reading]) -> tuple[list[Track], list[tuple[Reading, Point]]]:
+    """The KPIs of map `m` (written in `path`; None: the organisation-wide
+    measurements) merged with `readings`, which are this map's, in page
+    order; and each reading that contradicts a value of the same day (the
+    first value written is kept)."""
+    places: dict[tuple[str, str, str], tuple[str | None, str | None, int | float | None, Measurement | None, dict[dt.date, Point]]] = {}
+    stages: dict[str, str] = {}
+    steps: dict[tuple[str, str], str] = {}
+    order: dict[tuple[str, str], tuple[int, int]] = {}  # places in page order: the map, then stages and steps
+    if m is not None:
+        for i, stage in enumerate(m.stages):
+            stages[stage.name.strip()] = stage.name
+            order[stage.name.strip(), ""] = (i, -1)
+            for j, step in enumerate(stage.steps):
+                steps[stage.name.strip(), step.name.strip()] = step.name
+                order[stage.name.strip(), step.name.strip()] = (i, j)
+        for _, at_stage, at_step, kpis in m.kpi_places():
+            stage_name, step_name = (at_stage.name if at_stage else None), (at_step.name if at_step else None)
+            for kpi in kpis:
+                key = (kpi.metric, (stage_name or "").strip(), (step_name or "").strip())
+                points = {v.date: Point(v.date, v.value, path) for v in kpi.values}
+                places.setdefault(key, (stage_name, step_name, kpi.target, kpi.baseline, points))
+    conflicts: list[tuple[Reading, Point]] = []
+    for reading in readings:
+        stage_key, step_key = (reading.stage or "").strip(), (reading.step or "").strip()
+        if m is not None and ((stage_key and stage_key not in stages) or (step_key and (stage_key, step_key) not in steps)):
+            continue  # no such place: reported by the catalog
+        key = (reading.metric, stage_key, step_key)
+        if key not in places:
+            places[key] = (stages.get(stage_key, reading.stage), steps.get((stage_key, step_key), reading.step), None, None, {})
+        points = places[key][4]
+        point = Point(reading.date, reading.value, reading.where)
+        known = points.setdefault(reading.date, point)
+        if known.value != reading.value:
+            conflicts.append((reading, known))
+    keys = sorted(places, key=lambda k: order.get((k[1], k[2]), (-1, -1)))
+    found = [Track(metric, stage, step, target, baseline, tuple(sorted(points.values(), key=lambda p: p.date)))
+             for metric, stage_key, step_key in keys for stage, step, target, baseline, points in [places[metric, stage_key, step_key]]]
+    return found, conflicts
+
+
+def number(value: int | float) -> str:
+    """A value as people write it: 72, 71.5, 1,250, 0.35."""
+    if isinstance(value, float) and not value.is_integer():
+        return f"{value:,.2f}".rstrip("0").rstrip(".") if abs(value) >= 1 else f"{value:.3g}"
+    return f"{int(value):,}"
+
+
+def amount(value: int | float, unit: str) -> str:
+    """A value with its unit: "79 %", "72 s"."""
+    return f"{number(value)} {unit}"
