@@ -9,7 +9,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import REPO, KnowledgeBase, Site
+from conftest import REPO, KnowledgeBase, Site, SiteProject
 from test_validation import at
 
 from journeysite.core.changes import diff
@@ -50,7 +50,7 @@ def test_the_blueprint_example_is_valid_and_every_addition_is_used(kb: Knowledge
     ("to: Settle / Receive the settlement", "to: Settle / Receive settlement", "Settle / Receive settlement",
      "JS207 stages[1].steps[0].branches[0].to: no step 'Settle / Receive settlement' in this map; write it as 'Stage / Step', "
      "or 'exit' (did you mean 'Settle / Receive the settlement'?)"),
-    ("source: storm-interviews\n        duration: 40", "source: storm-interview\n        duration: 40", "storm-interview\n",
+    ("source: storm-interviews\n            x-consent", "source: storm-interview\n            x-consent", "storm-interview\n",
      "JS204 stages[0].steps[0].quotes[0].source: unknown source 'storm-interview': sources of this map are "
      "'storm-interviews', 'storm-claims-data', 'claims-nps-2026', 'storm-review-2024' (did you mean 'storm-interviews'?)"),
     ("optional: true", "optional: maybe", "maybe", None),
@@ -277,3 +277,29 @@ def test_a_future_state_map_says_what_it_changes(example_site: Site, kb: Knowled
     kb.edit("maps/storm-damage-claim-future.md", "redesigns: storm-damage-claim", "state: future\nredesigns: storm-damage-claims")
     assert kb.errors() == [f"{at(kb, 'maps/storm-damage-claim-future.md', 'storm-damage-claims')}: JS205 redesigns: unknown map "
                            "'storm-damage-claims' (no maps/storm-damage-claims.md) (did you mean 'storm-damage-claim'?)"]
+
+
+def test_extension_fields_show_where_they_stand(example_site: Site) -> None:
+    """On actions, sources, quotes and KPIs as on maps, stages and steps."""
+    article = example_site.article(STORM_PAGE)
+    plan = article.find("h2", id="action-plan").find_next("table")
+    assert "x-jira: CLAIMS-412" in plan.select_one(".js-more").get_text()
+    evidence = article.find("h2", id="evidence").find_next("table")
+    assert "x-dataset: claims_dw.storm_claims_2026" in evidence.select_one(".js-more").get_text()
+    quotes = article.select_one("#stage-1").find_next("table").find("td", string="Quotes").parent
+    assert "x-consent: recorded, may be quoted" in quotes.select_one(".js-more").get_text()
+    measures = article.find("h2", id="measures").find_next("table")
+    assert measures.select_one("tbody td .js-more").get_text() == "x-dashboard: Claims survey board"
+    board = example_site.article("insights/actions/")
+    assert "x-jira: CLAIMS-412" in board.get_text()
+    data = json.loads((example_site.root / "maps.json").read_text())
+    assert data["maps"]["storm-damage-claim"]["actions"][0]["x-jira"] == "CLAIMS-412"
+
+
+def test_extension_fields_of_a_validation_and_a_branch_show_too(project: SiteProject) -> None:
+    project.kb.edit(STORM, "  notes: Nine customers", "  x-study: CX-2026-14\n  notes: Nine customers")
+    project.kb.edit(STORM, "to: Settle / Receive the settlement", "to: Settle / Receive the settlement\n            x-rule: R-17")
+    article = project.build(strict=True).article(STORM_PAGE)
+    assert "(x-study: CX-2026-14)" in article.get_text(" ", strip=True)
+    path = article.select_one("#stage-2").find_next("table").find("td", string="Path").parent
+    assert path.select_one(".js-more").get_text() == "x-rule: R-17"

@@ -109,7 +109,7 @@ def test_the_map_page_shows_each_kpi_against_its_target(example_site: Site) -> N
     article = example_site.article(STORM_PAGE)
     table = article.find("h2", id="measures").find_next("table")
     rows = [[td.get_text(" ", strip=True) for td in tr.select("td")] for tr in table.select("tbody tr")]
-    assert rows[0] == ["Claims satisfaction", "whole map", "79 % 2026-09-30", "85 % 6 % to go baseline 71 % on 2026-01-31",
+    assert rows[0] == ["Claims satisfaction x-dashboard: Claims survey board", "whole map", "79 % 2026-09-30", "85 % 6 % to go baseline 71 % on 2026-01-31",
                        "▲ +3 % since 2026-06-30"]
     assert rows[2][:3] == ["Hotline wait on the morning after a storm", "Report the storm damage / Call on the morning after the storm",
                            "40 min 2026-03-02 ⚠ stale"]

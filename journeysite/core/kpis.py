@@ -9,11 +9,12 @@ track of its own (with no target), so exported data shows where it belongs.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
 
 from journeysite.core.measurements import Reading
-from journeysite.core.model import Better, Map, Measurement
+from journeysite.core.model import Better, Kpi, Map, Measurement
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,8 @@ class Track:
     baseline: Measurement | None
     #: Measurements, oldest first.
     points: tuple[Point, ...]
+    #: The declaration's extension fields (`x-...`).
+    extensions: Mapping[str, Any] = field(default_factory=dict)
 
     @property
     def place(self) -> str:
@@ -84,7 +87,7 @@ def tracks(m: Map | None, path: str, readings: Iterable[Reading]) -> tuple[list[
     measurements) merged with `readings`, which are this map's, in page
     order; and each reading that contradicts a value of the same day (the
     first value written is kept)."""
-    places: dict[tuple[str, str, str], tuple[str | None, str | None, int | float | None, Measurement | None, dict[dt.date, Point]]] = {}
+    places: dict[tuple[str, str, str], tuple[str | None, str | None, Kpi | None, dict[dt.date, Point]]] = {}
     stages: dict[str, str] = {}
     steps: dict[tuple[str, str], str] = {}
     order: dict[tuple[str, str], tuple[int, int]] = {}  # places in page order: the map, then stages and steps
@@ -100,7 +103,7 @@ def tracks(m: Map | None, path: str, readings: Iterable[Reading]) -> tuple[list[
             for kpi in kpis:
                 key = (kpi.metric, (stage_name or "").strip(), (step_name or "").strip())
                 points = {v.date: Point(v.date, v.value, path) for v in kpi.values}
-                places.setdefault(key, (stage_name, step_name, kpi.target, kpi.baseline, points))
+                places.setdefault(key, (stage_name, step_name, kpi, points))
     conflicts: list[tuple[Reading, Point]] = []
     for reading in readings:
         stage_key, step_key = (reading.stage or "").strip(), (reading.step or "").strip()
@@ -108,15 +111,16 @@ def tracks(m: Map | None, path: str, readings: Iterable[Reading]) -> tuple[list[
             continue  # no such place: reported by the catalog
         key = (reading.metric, stage_key, step_key)
         if key not in places:
-            places[key] = (stages.get(stage_key, reading.stage), steps.get((stage_key, step_key), reading.step), None, None, {})
-        points = places[key][4]
+            places[key] = (stages.get(stage_key, reading.stage), steps.get((stage_key, step_key), reading.step), None, {})
+        points = places[key][3]
         point = Point(reading.date, reading.value, reading.where)
         known = points.setdefault(reading.date, point)
         if known.value != reading.value:
             conflicts.append((reading, known))
     keys = sorted(places, key=lambda k: order.get((k[1], k[2]), (-1, -1)))
-    found = [Track(metric, stage, step, target, baseline, tuple(sorted(points.values(), key=lambda p: p.date)))
-             for metric, stage_key, step_key in keys for stage, step, target, baseline, points in [places[metric, stage_key, step_key]]]
+    found = [Track(metric, stage, step, kpi.target if kpi else None, kpi.baseline if kpi else None,
+                   tuple(sorted(points.values(), key=lambda p: p.date)), kpi.extensions if kpi else {})
+             for metric, stage_key, step_key in keys for stage, step, kpi, points in [places[metric, stage_key, step_key]]]
     return found, conflicts
 
 
