@@ -31,7 +31,7 @@ def started(tmp_path: Path) -> Path:
 def test_init_writes_a_knowledge_base_that_checks_and_builds(started: Path) -> None:
     files = sorted(p.relative_to(started).as_posix() for p in started.rglob("*") if p.is_file())
     assert files == [
-        ".github/workflows/journeysite.yml", ".gitignore", ".journeysite/schemas/map.schema.json",
+        ".github/workflows/journeysite-reminders.yml", ".github/workflows/journeysite.yml", ".gitignore", ".journeysite/schemas/map.schema.json",
         ".journeysite/schemas/metrics.schema.json", ".journeysite/schemas/persona.schema.json", ".journeysite/schemas/sources.schema.json", ".journeysite/schemas/systems.schema.json", ".journeysite/schemas/team.schema.json",
         ".journeysite/schemas/touchpoints.schema.json", ".vscode/extensions.json", ".vscode/settings.json",
         ".vscode/tasks.json", "README.md", "content/index.md",

@@ -118,3 +118,71 @@ def test_no_documented_command_combines_strict_with_quiet() -> None:
     commands = [line for f in files for line in f.read_text(encoding="utf-8").splitlines() if "mkdocs build" in line or "mkdocs serve" in line]
     assert any("--strict" in c for c in commands)
     assert [c for c in commands if "--strict" in c and re.search(r"(^|\s)(-q|--quiet)(\s|$)", c)] == []
+
+
+REMINDERS = REPO / "journeysite/cli/starter/reminders.yml"
+#: Stands in for the GitHub CLI: logs each call (with the files it reads) and
+#: answers an issue listing from FAKE_ISSUES through the call's own --jq.
+FAKE_GH = r'''#!/usr/bin/env python3
+import json, os, subprocess, sys
+args = sys.argv[1:]
+files = {a: open(a.split("=@", 1)[1], encoding="utf-8").read() for a in args if "=@" in a}
+with open(os.environ["FAKE_LOG"], "a", encoding="utf-8") as log:
+    log.write(json.dumps({"args": args, "files": files}) + "\n")
+if "--jq" in args and "/issues?" in " ".join(args):
+    expr = args[args.index("--jq") + 1]
+    sys.stdout.write(subprocess.run(["jq", "-r", expr], input=os.environ["FAKE_ISSUES"], capture_output=True, text=True, check=True).stdout)
+'''
+
+
+def test_the_reminders_workflow_keeps_one_issue_per_team(tmp_path: Path) -> None:
+    """Run on a real knowledge base with a stand-in `gh`: the team with an
+    issue gets it updated, a team without one gets a new one, and the
+    issue of a team with nothing due any more is closed; issues and pull
+    requests by others, even with the marker, are left alone."""
+    workflow = yaml.safe_load(REMINDERS.read_text(encoding="utf-8"))
+    assert set(workflow[True]) == {"schedule", "workflow_dispatch"} and workflow["permissions"] == {"contents": "read"}
+    jobs = workflow["jobs"]
+    assert jobs["due"]["permissions"] == {"contents": "read"} and jobs["issues"]["permissions"] == {"issues": "write"}
+    assert not any(s.get("uses", "").startswith("actions/checkout") for s in jobs["issues"]["steps"])
+    assert not [s for j in jobs.values() for s in j["steps"] if "${{" in s.get("run", "")]
+    repo = GitRepo.create(tmp_path / "repo", subfolder="site")
+    env = {**os.environ, **workflow["env"], "PROJECT": "site/mkdocs.yml", "RUNNER_TEMP": str(tmp_path), "NO_MKDOCS_2_WARNING": "1",
+           "SOURCE_DATE_EPOCH": "1795392000"}  # 2026-11-23
+    due_steps = {s.get("name"): s for s in jobs["due"]["steps"]}
+    listed = subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", due_steps["List what is due"]["run"]],
+                            cwd=repo.root, env=env, capture_output=True, text=True)
+    assert listed.returncode == 0, listed.stderr
+    assert [t["team"] for t in json.loads((tmp_path / "journeysite-due.json").read_text())] == ["claims", "sales"]
+
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "gh").write_text(FAKE_GH)
+    (bin_dir / "gh").chmod(0o755)
+    bot, marker = {"login": "github-actions[bot]"}, "<!-- journeysite-due:{} -->\n<!-- journeysite-due -->"
+    issues = [
+        {"number": 7, "user": bot, "body": marker.format("sales") + "\nold list"},
+        {"number": 9, "user": bot, "body": marker.format("digital") + "\nold list"},
+        {"number": 11, "user": {"login": "mallory"}, "body": marker.format("claims")},
+        {"number": 12, "user": bot, "pull_request": {}, "body": marker.format("claims")},
+    ]
+    step = next(s for s in jobs["issues"]["steps"] if s.get("name") == "Open, update and close one issue per team")
+    log = tmp_path / "gh.log"
+    run_env = {**env, **step["env"], "GH_REPO": "larkspur/journeys", "GH_TOKEN": "x", "PATH": f"{bin_dir}:{os.environ['PATH']}",
+               "FAKE_LOG": str(log), "FAKE_ISSUES": json.dumps(issues)}
+    done = subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", step["run"]], cwd=tmp_path, env=run_env,
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    calls = [json.loads(line) for line in log.read_text().splitlines()]
+    writes = [c for c in calls if "--method" in c["args"]]
+    made = [(c["args"][c["args"].index("--method") + 1], c["args"][c["args"].index("--method") + 2]) for c in writes]
+    assert made == [("POST", "repos/larkspur/journeys/issues"), ("PATCH", "repos/larkspur/journeys/issues/7"),
+                    ("POST", "repos/larkspur/journeys/issues/9/comments"), ("PATCH", "repos/larkspur/journeys/issues/9")]
+    new, sales = writes[0], writes[1]
+    assert "title=Journey maps to review: Claims" in new["args"] and "labels[]=journeysite-due" in new["args"]
+    (body,) = new["files"].values()
+    assert body.startswith("<!-- journeysite-due:claims -->\n<!-- journeysite-due -->\n## Claims")
+    assert "Hotline wait on the morning after a storm" in body and "Sales" not in body
+    (body,) = sales["files"].values()
+    assert body.startswith("<!-- journeysite-due:sales -->") and "Renew cover for several rental homes" in body
+    assert "state=closed" in writes[3]["args"]

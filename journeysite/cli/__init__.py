@@ -205,13 +205,17 @@ def _due(args: argparse.Namespace) -> int:
     project = find_project(Path(args.path))
     catalog = project.catalog(build_date(args.today or project.settings.today))
     teams = due(catalog)
+    names = {mid: e.title for mid, e in catalog.metrics.items()}
     if args.format == "markdown":
-        print(render("due.md", "", teams=teams, today=catalog.today), end="")
+        print(render("due.md", "", teams=teams, today=catalog.today, metric_names=names), end="")
     elif args.format == "json":
         print(json.dumps([{"team": t.team, "name": t.name, "contact": t.contact, "maps": [
             {"id": d.entry.id, "path": d.entry.path, "title": d.entry.title, "freshness": d.freshness.state, "label": d.freshness.label,
              "late_actions": [{"title": a.action.title, "due": a.action.due.isoformat() if a.action.due else None, "owner": a.action.team}
-                              for a in d.late]} for d in t.maps]} for t in teams], indent=2, ensure_ascii=False))
+                              for a in d.late],
+             "stale_kpis": [{"metric": k.metric, "name": names.get(k.metric, k.metric), "stage": k.stage, "step": k.step,
+                             "last_measured": k.latest.date.isoformat() if k.latest else None} for k in d.stale]} for d in t.maps],
+            "body": render("due.md", "", teams=[t], today=catalog.today, metric_names=names)} for t in teams], indent=2, ensure_ascii=False))
     else:
         root = _shown(project.content)
         for t in teams:
@@ -220,6 +224,9 @@ def _due(args: argparse.Namespace) -> int:
                 print(one_line(f"  {root}/{d.entry.path}: {d.entry.title}: {d.freshness.label}"))
                 for a in d.late:
                     print(one_line(f"    late action: {a.action.title} (due {a.action.due.isoformat() if a.action.due else '?'})"))
+                for k in d.stale:
+                    where = f" ({k.place})" if k.place else ""
+                    print(one_line(f"    stale KPI: {names.get(k.metric, k.metric)}{where}, last measured {k.latest.date.isoformat() if k.latest else '?'}"))
         print(f"{counted(sum(len(t.maps) for t in teams), 'map')} to look at, for {counted(len(teams), 'team')} ({catalog.today.isoformat()})")
     return 0 if args.exit_zero or not teams else 1
 

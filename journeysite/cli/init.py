@@ -18,6 +18,7 @@ from journeysite.core.schema import json_schema
 
 #: Starter files by where they go; package files have no leading dot.
 RENAMED = {"gitignore": ".gitignore", "workflow.yml": ".github/workflows/journeysite.yml",
+           "reminders.yml": ".github/workflows/journeysite-reminders.yml",
            "vscode-tasks.json": ".vscode/tasks.json", "vscode-extensions.json": ".vscode/extensions.json"}
 #: Files whose text names the site.
 NAMED = ("mkdocs.yml", "README.md", "content/index.md")

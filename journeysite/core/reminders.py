@@ -2,7 +2,7 @@
 
 Maps are only worth keeping when they are current, so each team hears about
 its own maps whose validation is due, overdue or missing, and the late
-actions on them. Pure: a catalog in, reminders out.
+actions and stale KPI measurements on them. Pure: a catalog in, reminders out.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from journeysite.core.catalog import Catalog
 from journeysite.core.freshness import URGENCY, Freshness
 from journeysite.core.indexes import ActionRef, Insights
+from journeysite.core.kpis import Track
 from journeysite.core.model import Entry, Map
 
 #: Freshness states a team is reminded of.
@@ -24,6 +25,8 @@ class MapDue:
     freshness: Freshness
     #: Actions on the map past their due date, neither done nor dropped.
     late: tuple[ActionRef, ...]
+    #: KPIs whose latest value is older than the map's review cadence.
+    stale: tuple[Track, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -36,8 +39,8 @@ class TeamDue:
 
 
 def due(catalog: Catalog, insights: Insights | None = None) -> list[TeamDue]:
-    """Each team with maps to review or late actions on its maps, most
-    urgent map first; teams by name."""
+    """Each team with maps to review, or late actions or stale KPIs on its
+    maps, most urgent map first; teams by name."""
     insights = insights or Insights(catalog)
     late: dict[str, list[ActionRef]] = {}
     for ref in insights.actions:
@@ -46,9 +49,12 @@ def due(catalog: Catalog, insights: Insights | None = None) -> list[TeamDue]:
     teams: dict[str, list[MapDue]] = {}
     for mid, entry in catalog.maps.items():
         f = insights.freshness.get(mid)
-        if entry.data is None or f is None or (f.state not in REMINDED and mid not in late):
+        if entry.data is None or f is None:
             continue
-        teams.setdefault(entry.data.owner, []).append(MapDue(entry, f, tuple(late.get(mid, ()))))
+        days = catalog.review_days(entry.data)
+        stale = tuple(t for t in catalog.kpis(mid) if t.stale(catalog.today, days))
+        if f.state in REMINDED or mid in late or stale:
+            teams.setdefault(entry.data.owner, []).append(MapDue(entry, f, tuple(late.get(mid, ())), stale))
     out = []
     for tid, maps in teams.items():
         team = catalog.teams.get(tid)
