@@ -6,6 +6,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from conftest import KnowledgeBase
 from gitrepos import GitRepo, journeysite
 
 CLAIM = "maps/first-home-claim.md"
@@ -244,3 +245,20 @@ def test_a_reorganisation_pairs_renamed_maps_with_bounded_work(tmp_path: Path, m
     assert sorted(c.id for c in result.maps if c.kind == "removed") == [f"map-{n:05d}" for n in range(30, 35)]
     assert sorted(walked) == sorted({*walked}) and len(walked) == 35 + 30  # every removed and added map, once
     assert len(scored) <= 35 * 30
+
+
+def test_a_validation_moved_back_or_only_redated_is_visible(kb: KnowledgeBase) -> None:
+    from journeysite.core.changes import diff
+
+    before = kb.catalog()
+    kb.edit("maps/first-home-claim.md", "last_validated: 2026-10-06", "last_validated: 2026-11-20")
+    (change,) = diff(before, kb.catalog()).maps
+    assert [(x.subject, x.after) for x in change.sections["Validation"]][-1] == (
+        "⚠ validation", "only the date changed (no method, customers or notes, nothing on the map): say in the notes what customers confirmed")
+    kb.edit("maps/first-home-claim.md", "customers: 12", "customers: 14")
+    (change,) = diff(before, kb.catalog()).maps
+    assert "⚠ validation" not in [x.subject for x in change.sections["Validation"]]  # a real validation says who took part
+    kb.edit("maps/first-home-claim.md", "last_validated: 2026-11-20", "last_validated: 2026-05-01")
+    (change,) = diff(before, kb.catalog()).maps
+    assert ("⚠ last validated moved back", "2026-10-06", "2026-05-01", "↓") in [
+        (x.subject, x.before, x.after, x.trend) for x in change.sections["Validation"]]

@@ -174,7 +174,26 @@ def _map_change(old: Catalog, new: Catalog, before: Entry[Map], after: Entry[Map
     _evidence(change, a, b)
     if before.body.strip() != after.body.strip():
         change.add("Other", Line("changed", "narrative text", "", "edited"))
+    if not redesign:
+        _stamp(change, a, b)
     return change
+
+
+def _stamp(change: MapChange, a: Map, b: Map) -> None:
+    """Make two allowed but doubtful validations visible: a date moved back,
+    and a new date with nothing else about the validation or the map
+    changed (a rubber stamp: were customers asked?)."""
+    before, after = (a.validation.last_validated if a.validation else None), (b.validation.last_validated if b.validation else None)
+    if before is None or after is None or before == after:
+        return
+    if after < before:
+        change.add("Validation", Line("changed", "⚠ last validated moved back", before.isoformat(), after.isoformat(), "↓"))
+        return
+    others = [line for section, lines in change.sections.items() for line in lines
+              if section != "Validation" or line.subject not in ("last validated", "freshness")]
+    if not others:
+        change.add("Validation", Line("changed", "⚠ validation", "", "only the date changed (no method, customers or notes, "
+                                                                   "nothing on the map): say in the notes what customers confirmed"))
 
 
 def _fields(change: MapChange, a: Map, b: Map) -> None:
