@@ -69,3 +69,35 @@ def test_author_names_are_text(tmp_path: Path) -> None:
     claim = repo.site.build().article("maps/first-home-claim/")
     assert facts(claim)["Last edited"].endswith("by *Mal* [lory](javascript:x) & co")
     assert claim.select_one(".js-facts em") is None and claim.select_one(".js-facts a[href^=javascript]") is None
+
+
+def test_a_map_says_what_of_its_journey_changed_since_its_validation(tmp_path: Path) -> None:
+    """The commit that last set `last_validated` is where the validation was
+    recorded; later changes to stages, steps and emotions show on the map
+    page and the dashboard, and rewording does not."""
+    repo = GitRepo.create(tmp_path / "repo")
+    repo.commit("Example", date="2026-10-01T09:00:00")
+    repo.kb.edit(CLAIM, "last_validated: 2026-10-06", "last_validated: 2026-10-20")
+    repo.commit("Validated with 12 customers", date="2026-10-20T09:00:00")
+    repo.kb.edit(CLAIM, "feelings: relieved", "feelings: calmer")  # wording only
+    repo.commit("Wording", date="2026-10-25T09:00:00")
+    site = repo.site.build(strict=True)
+    assert "Changed since validation" not in site.article("maps/first-home-claim/").get_text()
+    assert not site.article("insights/freshness/").select(".js-changed")
+    repo.kb.edit(CLAIM, "      - name: Call the claims hotline\n        emotion: 2", "      - name: Call the claims hotline\n        emotion: 4")
+    repo.kb.edit(CLAIM, "      - name: Get a claim number\n", "      - name: Get a claim reference\n")  # a rename: wording
+    repo.commit("Hotline is better now", date="2026-11-10T09:00:00")
+    repo.kb.edit(CLAIM, "      - name: Rate the claim\n", "      - name: Rate the claim\n        optional: true\n")  # not the journey
+    edits = last_edited(repo.kb.root, [CLAIM], TODAY, repo.kb.catalog())
+    assert edits[CLAIM].validated_on == dt.date(2026, 10, 20)
+    assert edits[CLAIM].since_validation == ("Report the damage / Call the claims hotline: 2 → 4",)
+    site = repo.site.build(strict=True)
+    claim = site.article("maps/first-home-claim/")
+    warning = next(a for a in claim.select(".admonition.warning") if "Changed since validation" in a.get_text())
+    assert "after the validation of 2026-10-20 was recorded (2026-10-20): Report the damage / Call the claims hotline: 2 → 4." in \
+        warning.get_text(" ", strip=True)
+    row = next(tr for tr in site.article("insights/freshness/").select("tbody tr") if "first home-insurance claim" in tr.get_text())
+    marker = row.select_one(".js-changed")
+    assert marker.get_text() == "✎ journey changed since validation (1 change)"
+    assert marker["title"] == "Report the damage / Call the claims hotline: 2 → 4"
+    assert last_edited(repo.kb.root, ["maps/repair-booking.md"], TODAY, repo.kb.catalog())["maps/repair-booking.md"].since_validation == ()

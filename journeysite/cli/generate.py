@@ -47,7 +47,7 @@ def write_site(project: Project, catalog: Catalog, out: Path, engine: str = "zen
     _empty(out)
     files = content_files(project.content)
     today = catalog.today
-    edits = last_edited(project.content, [e.path for e in catalog.maps.values()], today)
+    edits = last_edited(project.content, [e.path for e in catalog.maps.values()], today, catalog)
     paths = Paths(project.settings, directory_urls=project.directory_urls, links_from_file=ENGINES[engine])
     site = generate(catalog, paths, edits, files)
     written = 0

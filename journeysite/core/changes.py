@@ -42,6 +42,18 @@ class Line:
     #: ↑ or ↓ for emotions and freshness, which are better or worse.
     trend: str = ""
 
+    @property
+    def plain(self) -> str:
+        """The change in a line of plain text."""
+        if self.kind in ("added", "removed"):
+            what = self.after if self.kind == "added" else self.before
+            return f"{self.kind} {self.subject}{': ' + what if what else ''}"
+        if self.kind == "moved":
+            return f"moved step {self.subject} from {self.before} to {self.after}"
+        if self.kind in ("renamed", "reordered"):
+            return f"{self.kind} {self.subject}: {self.before} → {self.after}"
+        return f"{self.subject}: {self.before} → {self.after}" if self.before else f"{self.subject}: {self.after}"
+
 
 @dataclass
 class MapChange:
@@ -152,6 +164,18 @@ def _pair(removed: Sequence[X], added: Sequence[X], score: Callable[[X, X], floa
             used_r.add(i)
             used_a.add(j)
     return pairs
+
+
+#: What a customer would notice of a change to a map: rewording aside.
+JOURNEY = ("Stages", "Steps", "Emotions")
+
+
+def journey_changes(catalog: Catalog, before: Entry[Map], after: Entry[Map]) -> list[Line]:
+    """How the journey itself changed from one version of a map to another:
+    stages and steps added, removed, moved or reordered, and emotions; a
+    renamed stage or step is rewording and does not count."""
+    change = _map_change(catalog, catalog, before, after, redesign=True)
+    return [line for section, lines in change.ordered if section in JOURNEY for line in lines if line.kind != "renamed"]
 
 
 def redesign(catalog: Catalog, current: Entry[Map], future: Entry[Map]) -> MapChange:

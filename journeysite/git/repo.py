@@ -96,6 +96,50 @@ def export(top: Path, commit: str, rel: str, dest: Path) -> None:
         target.write_bytes(data)
 
 
+def read_blobs(folder: Path, wanted: dict[str, str]) -> dict[str, bytes]:
+    """Each file's bytes at a commit (`{path: commit}`, paths relative to
+    `folder`), in one `git cat-file --batch`; a file missing there is left out."""
+    if not wanted:
+        return {}
+    prefix = git(folder, "rev-parse", "--show-prefix").decode().strip()
+    paths = list(wanted)
+    out = git(folder, "cat-file", "--batch", stdin="".join(f"{wanted[p]}:{prefix}{p}\n" for p in paths).encode("utf-8", "surrogateescape"))
+    found, at = {}, 0
+    for path in paths:
+        header_end = out.index(b"\n", at)
+        header = out[at:header_end].split()
+        if header[-1] == b"missing":
+            at = header_end + 1
+            continue
+        size = int(header[2])
+        found[path] = out[header_end + 1 : header_end + 1 + size]
+        at = header_end + 1 + size + 1
+    return found
+
+
+def validation_commits(folder: Path, wanted: Iterable[str]) -> dict[str, tuple[str, dt.date]]:
+    """For each file in `wanted` (relative to `folder`), the newest commit
+    whose diff adds or removes a `last_validated:` line in it: where its
+    validation was recorded."""
+    missing = set(wanted)
+    found: dict[str, tuple[str, dt.date]] = {}
+    if not missing:
+        return found
+    out = git(folder, "-c", "core.quotePath=false", "log", "--format=%x1e%H%x1f%cs", "-G", "^[[:space:]]*last_validated:",
+              "--name-only", "-z", "--relative", "--no-renames", "--", ".")
+    for record in out.split(b"\x1e"):
+        if not record:
+            continue
+        header, _, names = record.partition(b"\0")
+        commit, _, day = header.decode().partition("\x1f")
+        for name in names.split(b"\0"):
+            path = name.strip(b"\n").decode("utf-8", "surrogateescape")
+            if path in missing:
+                missing.discard(path)
+                found[path] = (commit, dt.date.fromisoformat(day.strip()))
+    return found
+
+
 def uncommitted(folder: Path) -> set[str]:
     """Files below `folder` (relative to it) that differ from HEAD or are untracked."""
     out = git(folder, "status", "--porcelain=v1", "-z", "--untracked-files=all", "--no-renames", "--", ".")

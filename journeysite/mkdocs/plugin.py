@@ -82,7 +82,7 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):  # type: ignore[no-untyp
         catalog = build(docs, self.today, self.settings, self.cache)
         for d in catalog.diagnostics:
             (log.info if d.severity is Severity.INFO else log.warning)(d.format(_shown(config)))
-        edits = last_edited(docs, [e.path for e in catalog.maps.values()], self.today)
+        edits = last_edited(docs, [e.path for e in catalog.maps.values()], self.today, catalog)
         site = self.site = generate(catalog, self.paths, edits, {f.src_uri for f in files}, self.memo)
         self.memo.keep()
         auto = self.settings.nav_entries == "auto"
