@@ -48,7 +48,8 @@ def write_site(project: Project, catalog: Catalog, out: Path, engine: str = "zen
     files = content_files(project.content)
     today = catalog.today
     edits = last_edited(project.content, [e.path for e in catalog.maps.values()], today, catalog)
-    paths = Paths(project.settings, directory_urls=project.directory_urls, links_from_file=ENGINES[engine])
+    paths = Paths(project.settings, directory_urls=project.directory_urls, links_from_file=ENGINES[engine], site_name=project.site_name,
+                  site_url=project.site_url)
     site = generate(catalog, paths, edits, files)
     written = 0
     for rel, source in files.items():

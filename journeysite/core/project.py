@@ -41,6 +41,9 @@ class Project:
     config_file: Path | None = None
     #: MkDocs' `use_directory_urls`: `maps/x/` rather than `maps/x.html`.
     directory_urls: bool = True
+    #: `site_name` and `site_url` of mkdocs.yml.
+    site_name: str = "Customer journeys"
+    site_url: str = ""
 
     def catalog(self, today: dt.date, cache: ParseCache | None = None) -> Catalog:
         """The knowledge base, read with this project's settings (`cache`:
@@ -86,7 +89,8 @@ def find_project(path: Path) -> Project:
     if not content.is_dir():
         raise ProjectError(f"{content}: the docs_dir of {config_file} does not exist")
     return Project(content, settings, _failing_links(config.get("validation")), config_file,
-                   config.get("use_directory_urls", True) is not False)
+                   config.get("use_directory_urls", True) is not False, str(config.get("site_name") or "Customer journeys"),
+                   str(config.get("site_url") or ""))
 
 
 def read_config(config_file: Path) -> dict[str, Any]:

@@ -17,7 +17,7 @@ from typing import Literal
 from journeysite.core.catalog import Catalog
 from journeysite.core.changes import journey_changes
 from journeysite.core.loader import parse_map
-from journeysite.git.repo import GitError, last_commits, read_blobs, uncommitted, validation_commits
+from journeysite.git.repo import GitError, added_commits, last_commits, read_blobs, uncommitted, validation_commits
 
 Source = Literal["git", "working copy", "file"]
 
@@ -32,6 +32,8 @@ class Edit:
     #: how the journey changed since (plain text, one change a line).
     validated_on: dt.date | None = None
     since_validation: tuple[str, ...] = ()
+    #: The day of the commit that added the file (None: not known).
+    added_on: dt.date | None = None
 
 
 def last_edited(folder: Path, paths: Iterable[str], today: dt.date, catalog: Catalog | None = None) -> dict[str, Edit]:
@@ -57,6 +59,8 @@ def last_edited(folder: Path, paths: Iterable[str], today: dt.date, catalog: Cat
         for path, (day, lines) in _since_validation(folder, catalog).items():
             if path in edits:
                 edits[path] = replace(edits[path], validated_on=min(day, today), since_validation=lines)
+        for path, day in added_commits(folder, edits).items():
+            edits[path] = replace(edits[path], added_on=min(day, today))
     return edits
 
 

@@ -121,11 +121,25 @@ def validation_commits(folder: Path, wanted: Iterable[str]) -> dict[str, tuple[s
     """For each file in `wanted` (relative to `folder`), the newest commit
     whose diff adds or removes a `last_validated:` line in it: where its
     validation was recorded."""
+    return _newest(folder, wanted, "-G", "^[[:space:]]*last_validated:")
+
+
+def added_commits(folder: Path, wanted: Iterable[str]) -> dict[str, dt.date]:
+    """The day each file in `wanted` was (last) added to the repository."""
+    try:
+        return {path: day for path, (_, day) in _newest(folder, wanted, "--diff-filter=A").items()}
+    except GitError:
+        return {}
+
+
+def _newest(folder: Path, wanted: Iterable[str], *selection: str) -> dict[str, tuple[str, dt.date]]:
+    """For each file in `wanted`, the newest commit that `git log
+    selection` lists for it."""
     missing = set(wanted)
     found: dict[str, tuple[str, dt.date]] = {}
     if not missing:
         return found
-    out = git(folder, "-c", "core.quotePath=false", "log", "--format=%x1e%H%x1f%cs", "-G", "^[[:space:]]*last_validated:",
+    out = git(folder, "-c", "core.quotePath=false", "log", "--format=%x1e%H%x1f%cs", *selection,
               "--name-only", "-z", "--relative", "--no-renames", "--", ".")
     for record in out.split(b"\x1e"):
         if not record:

@@ -65,7 +65,7 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):  # type: ignore[no-untyp
             self.assets = assets(installed_script())
         except (SettingsError, ProjectError, MermaidMissing) as exc:
             raise PluginError(str(exc)) from None
-        self.paths = Paths(self.settings, directory_urls=config.use_directory_urls)
+        self.paths = Paths(self.settings, directory_urls=config.use_directory_urls, site_name=config.site_name, site_url=config.site_url or "")
         self.site: GeneratedSite | None = None
         self.nav_entries = True
         for problem in complete(config.markdown_extensions, config.mdx_configs, fence_code_format,

@@ -28,6 +28,7 @@ from journeysite.core.model import OPEN, PHASES, STATUSES, Entry, Map
 from journeysite.core.settings import Settings
 from journeysite.core.validate import find_target, source_id, step_index
 from journeysite.git.history import Edit
+from journeysite.pages.feed import atom
 from journeysite.pages.measures import Measure, by_metric, measures
 from journeysite.pages.mermaid import journey
 from journeysite.pages.render import environment, href, html_link, link, render, text
@@ -69,6 +70,9 @@ class Paths:
     #: Whether the engine reads relative links in a page's HTML from the
     #: page's file, not its URL, and rewrites them (Zensical does).
     links_from_file: bool = False
+    #: The site's name and address (`site_url`, may be empty), for the feed.
+    site_name: str = "Customer journeys"
+    site_url: str = ""
 
     @property
     def maps_index(self) -> str:
@@ -92,6 +96,7 @@ class Paths:
     wins = "insights/wins.md"
     tags = "tags.md"
     data = "maps.json"
+    feed = "feed.xml"
 
     def touchpoint(self, tid: str) -> str:
         return f"touchpoints/{tid}.md"
@@ -561,6 +566,9 @@ def generated_jobs(
             jobs.append(Job(path, partial(_inputs, once), partial(page, template, path, once)))
     if paths.data not in skip:
         jobs.append(Job(paths.data, everything, lambda: catalog_json(insights, memo)))
+    if paths.feed not in skip:
+        jobs.append(Job(paths.feed, lambda: (everything(), dict(edits)),
+                        lambda: atom(catalog, edits, paths.site_name, paths.site_url, paths.directory_urls)))
     return jobs
 
 
