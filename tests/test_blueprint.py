@@ -152,7 +152,10 @@ def test_diff_names_the_blueprint_changes(kb: KnowledgeBase) -> None:
     assert ("Emotions", "changed", "Assess the loss / Meet the adjuster at home", "first-time-homeowner 4, loss-adjuster 3",
             "first-time-homeowner 5, loss-adjuster 3") in lines
     assert ("Other", "removed", "moment that matters", "Report the storm damage / Call on the morning after the storm", "") in lines
-    assert ("Blueprint", "changed", "Assess the loss / Meet the adjuster at home", "", "edited backstage") in lines
+    assert ("Blueprint", "changed", "backstage of Assess the loss / Meet the adjuster at home", "The adjuster writes the report in the portal "
+            "after the visit", "The adjuster dictates the report in the portal after the visit") in lines
+    (edited,) = [x for x in change.sections["Blueprint"] if x.subject.startswith("backstage of")]
+    assert edited.words == ((" ", "The adjuster "), ("-", "writes"), ("+", "dictates"), (" ", " the report in the …"))
 
 
 def test_new_map_skeleton_offers_the_lanes(tmp_path: object) -> None:

@@ -121,8 +121,8 @@ def test_owners_validation_and_actions(repo: GitRepo) -> None:
     repo.commit("Owners, validation, actions")
     out = diff(repo, "HEAD~1", "HEAD")
     lines = bullets(out)
-    assert "map owner: claims → **digital**" in lines
-    assert "owner of stage Assess the claim: none → **claims**" in lines
+    assert "map owner: Claims → **Digital**" in lines  # owners by name, not id
+    assert "owner of stage Assess the claim: none → **Claims**" in lines
     assert "last validated: 2026-03-09 → **2026-11-10**" in lines
     assert "freshness: overdue → **fresh** ↑" in lines
     assert "**added** Text the adjuster's arrival time: idea, owner partner-network, effort low, impact medium" in lines
@@ -262,3 +262,24 @@ def test_a_validation_moved_back_or_only_redated_is_visible(kb: KnowledgeBase) -
     (change,) = diff(before, kb.catalog()).maps
     assert ("⚠ last validated moved back", "2026-10-06", "2026-05-01", "↓") in [
         (x.subject, x.before, x.after, x.trend) for x in change.sections["Validation"]]
+
+
+def test_edited_text_shows_the_words_that_changed(kb: KnowledgeBase) -> None:
+    """A reviewer reads which words changed; a reworded pain point is one
+    change, not a removal and an addition; marks survive hostile text."""
+    from journeysite.core.changes import diff
+    from journeysite.pages.render import render
+
+    before = kb.catalog()
+    kb.edit(CLAIM, "feelings: relieved", "feelings: relieved and *calm*")
+    kb.edit(CLAIM, "Has to repeat the policy number twice", "Has to repeat the policy number three times")
+    result = diff(before, kb.catalog())
+    (change,) = result.maps
+    feelings = next(x for x in change.sections["Other"] if x.subject.startswith("feelings of"))
+    assert feelings.words == ((" ", "relieved "), ("+", "and *calm*"))
+    (pain,) = change.sections["Pain points"]
+    assert (pain.kind, pain.words) == ("changed", ((" ", "… repeat the policy number "), ("-", "twice"), ("+", "three times")))
+    body = render("diff.md", "", d=result, base=type("S", (), {"name": "main", "commit": "", "content": ""})(),
+                  head=type("S", (), {"name": "HEAD", "commit": "", "content": "", "catalog": kb.catalog()})())
+    assert "relieved **and \\*calm\\***" in body  # the author's asterisks are text, ours mark what was added
+    assert "… repeat the policy number ~~twice~~**three times**" in body  # four words of context

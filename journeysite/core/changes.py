@@ -7,8 +7,10 @@ catalogs: git, files and output formats are elsewhere.
 
 from __future__ import annotations
 
+import difflib
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal, TypeVar
 
 from journeysite.core.catalog import Catalog
@@ -41,6 +43,9 @@ class Line:
     after: str = ""
     #: ↑ or ↓ for emotions and freshness, which are better or worse.
     trend: str = ""
+    #: For edited text: the words, each run marked kept (" "), removed ("-")
+    #: or added ("+"), with long kept runs shortened to their ends.
+    words: tuple[tuple[str, str], ...] = ()
 
     @property
     def plain(self) -> str:
@@ -200,7 +205,19 @@ def _map_change(old: Catalog, new: Catalog, before: Entry[Map], after: Entry[Map
         change.add("Other", Line("changed", "narrative text", "", "edited"))
     if not redesign:
         _stamp(change, a, b)
+    _owner_names(change, old, new)
     return change
+
+
+def _owner_names(change: MapChange, old: Catalog, new: Catalog) -> None:
+    """Owners as people know them: the team's name, not its id."""
+    def name(value: str, catalog: Catalog) -> str:
+        entry = catalog.teams.get(value)
+        return entry.title if entry is not None else value
+
+    lines = change.sections.get("Owners", [])
+    for i, line in enumerate(lines):
+        lines[i] = replace(line, before=name(line.before, old), after=name(line.after, new))
 
 
 def _stamp(change: MapChange, a: Map, b: Map) -> None:
@@ -248,14 +265,73 @@ def _shown(value: object) -> str:
 
 
 def _items(change: MapChange, section: str, subject: str, before: Iterable[str], after: Iterable[str]) -> None:
-    """Items of a list added or removed, in the order they are written."""
+    """Items of a list added or removed, in the order they are written; a
+    removed and an added item that read alike are one item reworded."""
     old, new = list(before), list(after)
-    for item in new:
-        if item not in old:
+    gone, fresh = [i for i in old if i not in new], [i for i in new if i not in old]
+    reworded = dict(_pair(gone, fresh, _alike, 0.5))
+    for item in fresh:
+        if item not in reworded.values():
             change.add(section, Line("added", subject, after=item))
-    for item in old:
-        if item not in new:
+    for item in gone:
+        if item in reworded:
+            _text(change, section, subject, item, reworded[item])
+        else:
             change.add(section, Line("removed", subject, before=item))
+
+
+#: Words and the spaces between them, so that a rejoined diff reads as written.
+_WORDS = re.compile(r"\S+|\s+")
+#: Kept words shown on each side of a change, when more were kept.
+CONTEXT = 4
+
+
+def _alike(a: str, b: str) -> float:
+    return difflib.SequenceMatcher(None, _WORDS.findall(a), _WORDS.findall(b), autojunk=False).ratio()
+
+
+def _text(change: MapChange, section: str, subject: str, before: str | None, after: str | None) -> None:
+    """An edited text, as the words that changed."""
+    if before == after:
+        return
+    if not before or not after:
+        _value(change, section, subject, before, after)
+        return
+    a, b = _WORDS.findall(before), _WORDS.findall(after)
+    runs: list[tuple[str, str]] = []
+    opcodes = difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
+    for n, (op, i1, i2, j1, j2) in enumerate(opcodes):
+        if op == "equal":  # tokens alternate words and spaces: CONTEXT words are 2 * CONTEXT tokens
+            kept = a[i1:i2]
+            head = kept[:2 * CONTEXT] if n > 0 else []  # the words after a change
+            tail = kept[-2 * CONTEXT:] if n < len(opcodes) - 1 else []  # the words before one
+            shown = "".join(kept)
+            if len(head) + len(tail) < len(kept):
+                shown = "".join(head) + (" … " if head and tail else " …" if head else "… ") + "".join(tail)
+            runs.append((" ", shown))
+            continue
+        if i2 > i1:
+            runs.append(("-", "".join(a[i1:i2])))
+        if j2 > j1:
+            runs.append(("+", "".join(b[j1:j2])))
+    change.add(section, Line("changed", subject, before, after, words=_tidy(runs)))
+
+
+def _tidy(runs: list[tuple[str, str]]) -> tuple[tuple[str, str], ...]:
+    """Runs whose changes hold no outer spaces (a reader sees the spaces
+    kept, and Markdown marks no text that starts with one), kept runs joined."""
+    out: list[tuple[str, str]] = []
+    for op, text in runs:
+        parts = [(" ", text)] if op == " " else [(" ", text[:len(text) - len(text.lstrip())]), (op, text.strip()),
+                                                    (" ", text[len(text.rstrip()):])]
+        for part in parts:
+            if not part[1]:
+                continue
+            if out and part[0] == " " and out[-1][0] == " ":
+                out[-1] = (" ", out[-1][1] + part[1])
+            else:
+                out.append(part)
+    return tuple(out)
 
 
 def _validation(change: MapChange, old: Catalog, new: Catalog, a: Map, b: Map) -> None:
@@ -293,7 +369,7 @@ def _stages(change: MapChange, a: Map, b: Map) -> None:
     _order(change, "Stages", "stages", [s.name for s in a.stages], [s.name for s in b.stages], renamed)
     for s, t in matched:
         _value(change, "Owners", f"owner of stage {t.name}", s.owner, t.owner)
-        _value(change, "Other", f"goal of stage {t.name}", s.goal, t.goal)
+        _text(change, "Other", f"goal of stage {t.name}", s.goal, t.goal)
     _steps(change, matched, a, b)
 
 
@@ -368,10 +444,11 @@ def _step(change: MapChange, where: str, a: Step, b: Step) -> None:
     if a.moment_that_matters != b.moment_that_matters:
         change.add("Other", Line("added", "moment that matters", after=where) if b.moment_that_matters
                    else Line("removed", "moment that matters", before=where))
-    lanes = [f for f in ("frontstage", "backstage") if getattr(a, f) != getattr(b, f)]
-    if lanes:
-        change.add("Blueprint", Line("changed", where, "", "edited " + ", ".join(lanes)))
-    edited = [f for f in ("actions", "thoughts", "feelings", "duration", "optional", "branches") if getattr(a, f) != getattr(b, f)]
+    for lane in ("frontstage", "backstage"):
+        _text(change, "Blueprint", f"{lane} of {where}", getattr(a, lane), getattr(b, lane))
+    for field in ("actions", "thoughts", "feelings"):
+        _text(change, "Other", f"{field} of {where}", getattr(a, field), getattr(b, field))
+    edited = [f for f in ("duration", "optional", "branches") if getattr(a, f) != getattr(b, f)]
     if edited:
         change.add("Other", Line("changed", where, "", "edited " + ", ".join(edited)))
 
