@@ -446,8 +446,8 @@ def _step(change: MapChange, where: str, a: Step, b: Step) -> None:
                    else Line("removed", "moment that matters", before=where))
     for lane in ("frontstage", "backstage"):
         _text(change, "Blueprint", f"{lane} of {where}", getattr(a, lane), getattr(b, lane))
-    for field in ("actions", "thoughts", "feelings"):
-        _text(change, "Other", f"{field} of {where}", getattr(a, field), getattr(b, field))
+    for text in ("actions", "thoughts", "feelings"):
+        _text(change, "Other", f"{text} of {where}", getattr(a, text), getattr(b, text))
     edited = [f for f in ("duration", "optional", "branches") if getattr(a, f) != getattr(b, f)]
     if edited:
         change.add("Other", Line("changed", where, "", "edited " + ", ".join(edited)))
