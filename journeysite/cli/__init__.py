@@ -16,7 +16,7 @@ from journeysite import __version__
 from journeysite.cli.generate import ENGINES, completed, write_config, write_site
 from journeysite.cli.init import init
 from journeysite.cli.scaffold import FROM, KINDS, OPTIONAL, Required, ScaffoldError, empty, optional_problems, problem, skeleton, target
-from journeysite.core import codeowners
+from journeysite.core import codeowners, rename
 from journeysite.core.catalog import Catalog
 from journeysite.core.changes import diff
 from journeysite.core.diagnostics import Diagnostic, Severity, count, counted, one_line, to_github, to_json
@@ -26,6 +26,7 @@ from journeysite.core.links import check as check_links
 from journeysite.core.loader import ParseCache, content_files
 from journeysite.core.project import Project, ProjectError, build_date, find_project
 from journeysite.core.reminders import due
+from journeysite.core.rename import RenameError
 from journeysite.core.schema import KINDS as SCHEMA_KINDS
 from journeysite.core.schema import json_schema
 from journeysite.git.repo import toplevel
@@ -95,9 +96,22 @@ def main(argv: list[str] | None = None) -> int:
         kinds = [k for k in sorted(KINDS) if option in {f.name for f in KINDS[k]} | set(OPTIONAL[k])]
         new.add_argument(f"--{option.replace('_', '-')}", metavar="VALUE", help=f"for a new {' or '.join(kinds)}")
 
+    renames = commands.add_parser("rename", help="rename a stage, a step, a team or a persona, and every reference to it",
+                                  description="Rename a stage or step of a map, or a team's or persona's id (and its file), and "
+                                              "update every place that names it: actions, branches, micro-journeys, owners, "
+                                              "measurement files. Comments and layout are kept.")
+    renames.add_argument("kind", choices=("stage", "step", "team", "persona"))
+    renames.add_argument("names", nargs="+", metavar="NAME",
+                         help="stage: MAP OLD NEW; step: MAP 'STAGE / OLD' NEW; team or persona: OLD-ID NEW-ID")
+    renames.add_argument("--project", type=Path, default=Path("mkdocs.yml"), help="a mkdocs.yml or content folder (default: ./mkdocs.yml)")
+
     args = parser.parse_args(argv)
     try:
-        return {"check": _check, "codeowners": _codeowners, "due": _due, "schema": _schema, "mermaid": _mermaid, "diff": _diff, "new": _new, "generate": _generate, "init": _init}[args.command](args)
+        return {"check": _check, "codeowners": _codeowners, "due": _due, "schema": _schema, "mermaid": _mermaid, "diff": _diff, "new": _new,
+                "generate": _generate, "init": _init, "rename": _rename}[args.command](args)
+    except RenameError as exc:
+        print(f"journeysite rename: {one_line(str(exc))}", file=sys.stderr)
+        return 2
     except (ProjectError, MermaidMissing, ScaffoldError) as exc:
         print(f"journeysite: {exc}", file=sys.stderr)
         return 2
@@ -229,6 +243,28 @@ def _due(args: argparse.Namespace) -> int:
                     print(one_line(f"    stale KPI: {names.get(k.metric, k.metric)}{where}, last measured {k.latest.date.isoformat() if k.latest else '?'}"))
         print(f"{counted(sum(len(t.maps) for t in teams), 'map')} to look at, for {counted(len(teams), 'team')} ({catalog.today.isoformat()})")
     return 0 if args.exit_zero or not teams else 1
+
+
+def _rename(args: argparse.Namespace) -> int:
+    project = find_project(args.project)
+    wanted = 3 if args.kind in ("stage", "step") else 2
+    if len(args.names) != wanted:
+        raise RenameError(f"rename {args.kind} takes {'MAP OLD NEW' if wanted == 3 else 'OLD NEW'}")
+    catalog = project.catalog(build_date(project.settings.today))
+    plans = {"stage": rename.stage, "step": rename.step}
+    plan = plans[args.kind](catalog, *args.names) if wanted == 3 else (rename.team if args.kind == "team" else rename.persona)(catalog, *args.names)
+    problems = (Severity.ERROR, Severity.WARNING)
+    before = {(d.path, d.code, d.message) for d in catalog.diagnostics if d.severity in problems}
+    changed = rename.apply(project.content, plan)
+    after = project.catalog(catalog.today)
+    root = _shown(project.content)
+    for rel in changed:
+        print(one_line(f"changed {root}/{rel}"))
+    fresh = [d for d in after.diagnostics if d.severity in problems and (d.path, d.code, d.message) not in before]
+    for d in fresh:
+        print(d.format(root))
+    print(f"{counted(len(changed), 'file')} changed; {counted(len(fresh), 'new problem')}")
+    return 1 if fresh else 0
 
 
 def _init(args: argparse.Namespace) -> int:
