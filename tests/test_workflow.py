@@ -14,7 +14,7 @@ from conftest import REPO
 from gitrepos import GitRepo
 
 WORKFLOW = REPO / "journeysite/cli/starter/workflow.yml"
-RUN_HERE = ("Check the maps", "Build the site", "Describe the change")
+RUN_HERE = ("Check the maps", "Check the CODEOWNERS block", "Build the site", "Describe the change")
 
 
 def steps(job: str = "journeys") -> dict[str, dict]:
@@ -186,3 +186,15 @@ def test_the_reminders_workflow_keeps_one_issue_per_team(tmp_path: Path) -> None
     (body,) = sales["files"].values()
     assert body.startswith("<!-- journeysite-due:sales -->") and "Renew cover for several rental homes" in body
     assert "state=closed" in writes[3]["args"]
+
+
+def test_the_workflow_fails_a_pull_request_that_leaves_codeowners_stale(pull_request: GitRepo, tmp_path: Path) -> None:
+    step = steps()["Check the CODEOWNERS block"]
+    assert run_step(step, pull_request, tmp_path).returncode == 0  # no CODEOWNERS: nothing to check
+    block = subprocess.run(["journeysite", "codeowners", "site/mkdocs.yml"], cwd=pull_request.root, capture_output=True, text=True, check=True)
+    (pull_request.root / ".github").mkdir()
+    (pull_request.root / ".github/CODEOWNERS").write_text("* @larkspur/cx-admins\n" + block.stdout)
+    assert run_step(step, pull_request, tmp_path).returncode == 0
+    pull_request.kb.edit("maps/repair-booking.md", "owner: partner-network", "owner: claims")
+    stale = run_step(step, pull_request, tmp_path)
+    assert stale.returncode == 1 and "has a stale journeysite block" in stale.stderr
