@@ -137,7 +137,8 @@ def test_screenshots(browser, server: str, dark: bool) -> None:  # type: ignore[
     for name, path in (("map-page", "maps/first-home-claim/"), ("freshness", "insights/freshness/"),
                        ("blueprint", "maps/storm-damage-claim/#stage-1"), ("system", "systems/adjuster-portal/"),
                        ("glance", "insights/"), ("action-board", "insights/actions/"),
-                       ("measures", "maps/storm-damage-claim/#measures"), ("metrics", "insights/metrics/")):
+                       ("measures", "maps/storm-damage-claim/#measures"), ("metrics", "insights/metrics/"),
+                       ("canvas", "maps/storm-damage-claim/#journey")):
         page = new_tab(browser, dark=dark)
         page.goto(server + path, wait_until="networkidle")
         if name in ("map-page", "blueprint"):

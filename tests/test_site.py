@@ -77,8 +77,8 @@ def test_links_in_front_matter_text_reach_their_page_wherever_the_text_is_shown(
     map page and on the touchpoint page, from another folder."""
     claim = (example_site.root / CLAIM / "index.html").resolve()
     for page in ("maps/repair-booking/", "touchpoints/repairer-booking/"):
-        (link,) = example_site.article(page).find_all("a", string="the claim journey")
-        assert resolve(example_site, page, link["href"]) == claim, (page, link["href"])
+        links = example_site.article(page).find_all("a", string="the claim journey")  # a map page shows it in its canvas too
+        assert links and all(resolve(example_site, page, link["href"]) == claim for link in links), (page, [a["href"] for a in links])
 
 
 def test_map_page_header_and_badges(example_site: Site) -> None:
@@ -487,3 +487,30 @@ def test_at_a_glance_and_the_freshness_counts(example_site: Site) -> None:
     assert counts == ["\u26a0 1 review overdue", "? 1 never validated", "\u25f7 0 review due", "\u2714 7 fresh"]
     rows = example_site.article("insights/freshness/").select("tbody tr")
     assert len(rows) == 9
+
+
+def test_the_map_canvas_is_one_grid_with_the_curve_over_its_steps(example_site: Site) -> None:
+    """Stages as column groups, steps as columns, every lane as a row with
+    a header, and the curve's points at the centres of the step columns
+    (unmeasured steps are gaps); the page gets the whole width."""
+    article = example_site.article("maps/storm-damage-claim/")
+    grid = article.select_one(".js-canvas table")
+    stages = grid.select("thead tr:nth-of-type(1) th[scope=colgroup]")
+    assert [(th.get_text(), th["colspan"]) for th in stages] == [("Report the storm damage", "2"), ("Assess the loss", "2"), ("Settle", "1")]
+    assert stages[1].a["href"] == "#stage-2"
+    steps = [th.get_text(" ", strip=True) for th in grid.select("thead tr:nth-of-type(2) th[scope=col]")][1:]
+    assert steps == ["Call on the morning after the storm ★", "Send photos of the damage", "Wait for the adjuster's visit",
+                     "Meet the adjuster at home ★", "Receive the settlement"]
+    rows = [th.get_text().split("5 at the top")[0] for th in grid.select("tbody th[scope=row]")]
+    assert rows == ["Emotion", "Score", "Actions", "Touchpoints", "Pain points", "Opportunities",  # no step has thoughts or feelings
+                    "Frontstage", "Backstage", "Support"]
+    svg = grid.select_one(".js-canvas__curve svg")
+    assert svg["viewbox" if svg.has_attr("viewbox") else "viewBox"] == "0 0 500 100"
+    customer = [p["points"] for p in svg.select("polyline.js-curve--1")]
+    assert customer == ["50,88 150,50", "350,31 450,50"]  # 1 and 3, a gap (not measured), then 4 and 3
+    handler = [p["points"] for p in svg.select("polyline.js-curve--2")]
+    assert handler == ["50,69", "450,69"]  # the claims handler scored two steps apart: two runs, each a dot
+    assert [(d["x1"], d["y1"]) for d in svg.select("line.js-dot--3")] == [("350", "50")]  # the loss adjuster: one step
+    assert "Claim progress messages (SMS and email) (sms, email)" in grid.get_text(" ", strip=True)
+    html = example_site.html("maps/storm-damage-claim/")
+    assert html.select_one(".md-sidebar--primary[hidden]") is not None and html.select_one(".md-sidebar--secondary[hidden]") is not None

@@ -146,10 +146,12 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):  # type: ignore[no-untyp
         """An entry page's source is the Markdown made from its front matter
         (MkDocs would parse every file's YAML a second time, and could not
         decode a file that is not UTF-8). The blank first line tells MkDocs
-        there is no metadata."""
+        there is no metadata, unless the page brings its own (a map page's
+        `hide`)."""
         if self.site is None or page.file.src_uri not in self.site.titles:
             return None
-        return "\n" + self.site.markdown[page.file.src_uri]
+        markdown = self.site.markdown[page.file.src_uri]
+        return markdown if markdown.startswith("---\n") else "\n" + markdown
 
     def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
         src, site = page.file.src_uri, self.site

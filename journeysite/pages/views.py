@@ -28,6 +28,7 @@ from journeysite.core.model import OPEN, PHASES, STATUSES, Entry, Map
 from journeysite.core.settings import Settings
 from journeysite.core.validate import find_target, source_id, step_index
 from journeysite.git.history import Edit
+from journeysite.pages.canvas import canvas
 from journeysite.pages.feed import atom
 from journeysite.pages.measures import Measure, by_metric, measures
 from journeysite.pages.mermaid import journey
@@ -58,6 +59,8 @@ LISTING = "---\nsearch:\n  exclude: true\n---\n\n"
 #: The same for a derived page whose tables need the width of the table of contents.
 WIDE = "---\nsearch:\n  exclude: true\nhide:\n  - toc\n---\n\n"
 WIDE_PAGES = ("actions.md",)
+#: Front matter of a map page: the canvas gets the whole width.
+FULL_WIDTH = "---\nhide:\n  - navigation\n  - toc\n---\n\n"
 
 
 @dataclass(frozen=True)
@@ -344,6 +347,7 @@ def map_page(insights: Insights, entry: Entry[Map], paths: Paths = Paths(), edit
             sources=listed + [s for sid, s in sources.items() if sid in cited and s not in listed],
             score=partial(score, m),
             lanes={**_lanes(m), "kpis": any(x.track.step for x in kpis)},
+            grid=canvas(catalog, m),
             kpis=kpis,
             kpis_at=lambda stage, step=None: [x for x in kpis if x.track.stage == stage and x.track.step == step],
             branch_anchor=lambda label: f"stage-{at + 1}" if (at := find_target(m, index, label)) is not None else "",
@@ -357,7 +361,7 @@ def map_page(insights: Insights, entry: Entry[Map], paths: Paths = Paths(), edit
             changes=redesign(catalog, catalog.maps[m.redesigns], entry) if m.redesigns in catalog.maps else None,
             stage_anchor={stage.name: f"stage-{i + 1}" for i, stage in enumerate(m.stages)},
         )
-    return _page("map.md", catalog, paths, entry.path, **context)
+    return FULL_WIDTH + _page("map.md", catalog, paths, entry.path, **context)
 
 
 def _lanes(m: Map) -> dict[str, bool]:
