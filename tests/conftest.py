@@ -7,7 +7,7 @@ import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -74,6 +74,13 @@ class SiteProject:
         config.plugins.on_startup(command="build", dirty=False)  # as `mkdocs build` does
         build(config)
         return Site(Path(config.site_dir))
+
+
+def canvas_rows(article: Any) -> dict[str, list[str]]:
+    """The rows of a map page's canvas, by their header, as text per step."""
+    grid = article.select_one(".js-canvas table")
+    return {tr.th.get_text(" ", strip=True).split(" 5 at the top")[0]: [td.get_text(" ", strip=True) for td in tr.select("td")]
+            for tr in grid.select("tbody tr")}
 
 
 @dataclass

@@ -9,7 +9,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import REPO, KnowledgeBase, Site, SiteProject
+from conftest import REPO, KnowledgeBase, Site, SiteProject, canvas_rows
 from test_validation import at
 
 from journeysite.core.changes import diff
@@ -85,20 +85,21 @@ def test_staff_never_count_in_customer_figures(kb: KnowledgeBase) -> None:
 
 def test_the_blueprint_page(example_site: Site) -> None:
     article = example_site.article(STORM_PAGE)
+    lanes = canvas_rows(article)
+    assert lanes["Score"][0].startswith("First-time homeowner: 1 · very negative Claims handler: 2 · negative")
+    assert "Moment that matters" in lanes["Score"][0]
+    assert lanes["Frontstage"][0] == "The handler takes the details and books an emergency repair"
+    assert lanes["Support"][0] == "Contact-centre telephony and call recording Claims administration system"
+    assert lanes["Score"][2] == "not measured"
+    # The line of visibility sits above the backstage row.
+    assert "js-visibility" in article.select_one(".js-canvas").find("th", string="Backstage").parent["class"]
     first = article.select_one("#stage-1").find_next("table")
     rows = {tr.td.get_text(): [td.get_text(" ", strip=True) for td in tr.select("td")[1:]] for tr in first.select("tbody tr")}
-    assert rows["Emotion"][0].startswith("First-time homeowner: 1 · very negative Claims handler: 2 · negative")
-    assert "Moment that matters" in rows["Emotion"][0]
-    assert rows["Frontstage"][0] == "The handler takes the details and books an emergency repair"
-    assert rows["Support"][0] == "Contact-centre telephony and call recording Claims administration system"
     assert rows["Path"] == ["40 minutes", "optional"]
     assert rows["Quotes"][0].startswith("I was holding a bucket under the ceiling")
     assert rows["Bright spots"][1] == "Uploading from the SMS link takes under two minutes"
-    # The line of visibility sits above the backstage row.
-    assert "js-visibility" in first.find("td", string="Backstage").parent["class"]
     second = article.select_one("#stage-2").find_next("table")
     rows = {tr.td.get_text(): [td.get_text(" ", strip=True) for td in tr.select("td")[1:]] for tr in second.select("tbody tr")}
-    assert rows["Emotion"][0] == "not measured"
     branch = second.find("a", string="Settle / Receive the settlement")
     assert branch["href"] == "./#stage-3"
     assert rows["More"][1] == "x-journey-id: CX-STORM-04"

@@ -10,7 +10,7 @@ import threading
 from collections.abc import Iterator
 
 import pytest
-from conftest import REPO, Site
+from conftest import REPO, Site, canvas_rows
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = REPO / "test-artifacts"
@@ -90,12 +90,10 @@ def test_every_map_renders_its_journey_diagram(browser, any_server: str, any_sit
         tab.goto(any_server + path)
         tab.wait_for_function(JOURNEY_SVG)
         drawn = tab.evaluate(f"{JOURNEY_SVG}.textContent")
-        names = []
-        for heading in any_site.article(path).select("h3[id^=stage-]"):
-            table = heading.find_next("table")
-            steps = [th.get_text() for th in table.select("thead th")[1:]]
-            emotions = [td.get_text() for td in table.find("td", string="Emotion").parent.select("td")[1:]]
-            names += [name for name, emotion in zip(steps, emotions, strict=True) if emotion != "not measured"]  # unmeasured: not drawn
+        grid = any_site.article(path).select_one(".js-canvas table")
+        steps = [th.get_text(" ", strip=True).removesuffix(" ★") for th in grid.select("thead tr:nth-of-type(2) th[scope=col]")[1:]]
+        scores = canvas_rows(any_site.article(path))["Score"]
+        names = [name for name, score in zip(steps, scores, strict=True) if score != "not measured"]  # unmeasured: not drawn
         assert len(names) >= 3
         for name in names:
             assert name in drawn, f"{path}: step {name!r} is not in the diagram"

@@ -11,7 +11,7 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 from bs4 import Tag
-from conftest import REPO, Site, SiteProject
+from conftest import REPO, Site, SiteProject, canvas_rows
 
 CLAIM = "maps/first-home-claim/"
 
@@ -68,7 +68,7 @@ def test_links_resolve_without_directory_urls(project: SiteProject) -> None:
     config.write_text(config.read_text(encoding="utf-8") + "use_directory_urls: false\n", encoding="utf-8")
     site = project.build(strict=True)
     claim = site.article("maps/first-home-claim.html")
-    assert claim.select_one("#stage-1").find_next("table").select_one("a")["href"] == "../touchpoints/claims-hotline.html"
+    assert claim.select_one(".js-canvas tbody a")["href"] == "../touchpoints/claims-hotline.html"
     assert assert_links_resolve(site) > 500
 
 
@@ -113,10 +113,12 @@ def test_map_page_grid_ownership_evidence_plan(example_site: Site) -> None:
     grid = article.select_one("#stage-1").find_next("table")
     assert [th.get_text() for th in grid.select("th")][1:] == ["Discover the damage", "Call the claims hotline", "Get a claim number"]
     rows = {tr.td.get_text(): [td.get_text(" ", strip=True) for td in tr.select("td")[1:]] for tr in grid.select("tbody tr")}
-    assert rows["Emotion"] == ["1 · very negative", "2 · negative", "3 · neutral"]
-    assert rows["Touchpoints"][1] == "Claims hotline"
-    assert rows["Pain points"][1] == "22-minute average wait on Mondays Has to repeat the policy number twice"
     assert rows["Evidence"][1] == "Claims hotline call reasons and wait times, Q2 2026 Claims CRM export, H1 2026"  # titles, not ids
+    assert "Pain points" not in rows  # the canvas holds the lanes; a stage adds its detail
+    lanes = canvas_rows(article)
+    assert lanes["Score"][:3] == ["1 · very negative", "2 · negative", "3 · neutral"]
+    assert lanes["Touchpoints"][1] == "Claims hotline (phone)"
+    assert lanes["Pain points"][1] == "22-minute average wait on Mondays Has to repeat the policy number twice"
     ownership = article.find("h2", id="ownership").find_next("table")
     owners = [[td.get_text(" ", strip=True) for td in tr.select("td")] for tr in ownership.select("tbody tr")]
     # One row per team, the map's owner first, with what it owns.
@@ -154,15 +156,17 @@ def test_a_list_that_ends_the_generated_page_stays_a_list(example_site: Site) ->
 
 
 def test_search_index_holds_the_tables_as_words(example_site: Site) -> None:
-    """Search reads our raw tables as text, in the section of their stage;
-    the page itself has the tables."""
+    """Search reads our raw tables as text: the canvas in the journey's
+    section, each stage's detail in its own; the page itself has the tables."""
     index = json.loads((example_site.root / "search/search_index.json").read_text())
     sections = {d["location"]: d["text"] for d in index["docs"]}
-    stage = sections[CLAIM + "#stage-1"]
+    journey = sections[CLAIM + "#journey"]
     for words in ("22-minute average wait on Mondays", "Has to repeat the policy number twice", "Call the claims hotline",
                   "Get a claim number", "very negative", "Claims hotline"):
-        assert words in stage, words
-    assert "journeysite:" not in stage and "data-js-raw" not in stage
+        assert words in journey, words
+    stage = sections[CLAIM + "#stage-1"]
+    assert "Claims CRM export, H1 2026" in stage and "Get a claim number" in stage
+    assert "journeysite:" not in journey + stage and "data-js-raw" not in journey + stage
     assert "Repair the home / Book a repairer" in sections[CLAIM + "#ownership"]
     page = (example_site.root / CLAIM / "index.html").read_text()
     assert "journeysite:" not in page and page.count("<table") >= 6
@@ -327,7 +331,7 @@ def test_hostile_names_reach_the_diagram_escaped_and_the_page_as_text(project: S
     article = html.select_one("article")
     assert not article.select("b, img[onerror]")
     assert HOSTILE_STEP in article.get_text()
-    thoughts = article.select_one("#stage-1").find_next("table").find("td", string="Thoughts").find_next_siblings("td")[1]
+    thoughts = article.select_one(".js-canvas").find("th", string="Thoughts").find_next_siblings("td")[1]
     assert thoughts.decode_contents() == "&lt;img src=x onerror=alert(1)&gt; <strong>really</strong>"
     nav = [a.get_text(" ", strip=True) for a in html.select("nav a")]
     assert HOSTILE_TITLE in nav
