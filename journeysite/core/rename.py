@@ -11,16 +11,17 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path as FilePath
+from typing import Any
 
 import yaml
 
 from journeysite.core.catalog import Catalog
 from journeysite.core.frontmatter import Path
 from journeysite.core.measurements import PLACES, Reading
-from journeysite.core.model import SLUG_PATTERN, Map
+from journeysite.core.model import SLUG_PATTERN, Entry, Map
 from journeysite.core.validate import find_step, step_index
 
 
@@ -117,48 +118,44 @@ def step(catalog: Catalog, mid: str, label: str, new: str) -> Plan:
 
 
 def team(catalog: Catalog, old: str, new: str) -> Plan:
-    if old not in catalog.teams:
-        raise RenameError(f"no team '{old}' (teams/{old}.md)")
-    _new_id(new, catalog.teams, "team")
-    plan = Plan()
-    for entry in catalog.maps.values():
-        m = entry.data
-        if m is None:
-            continue
+    def places(m: Map) -> list[Path]:
         found: list[Path] = [("owner",)] if m.owner == old else []
         found += [("contributors", i) for i, t in enumerate(m.contributors) if t == old]
         for i, s in enumerate(m.stages):
             found += [("stages", i, "owner")] if s.owner == old else []
             found += [("stages", i, "steps", j, "owner") for j, x in enumerate(s.steps) if x.owner == old]
-        found += [("actions", i, "owner") for i, a in enumerate(m.actions) if a.owner == old]
-        for at in found:
-            plan.set(entry.path, at, new)
+        return found + [("actions", i, "owner") for i, a in enumerate(m.actions) if a.owner == old]
+
+    plan = _id_rename(catalog, catalog.teams, "team", old, new, places)
     for registry in (catalog.touchpoints, catalog.systems, catalog.metrics):
         for rid, item in registry.items():
             if item.data is not None and getattr(item.data, "owner", None) == old:
                 plan.set(item.path, (rid, "owner"), new)
-    plan.move = (catalog.teams[old].path, str(FilePath(catalog.teams[old].path).with_name(f"{new}.md").as_posix()))
     return plan
 
 
 def persona(catalog: Catalog, old: str, new: str) -> Plan:
-    if old not in catalog.personas:
-        raise RenameError(f"no persona '{old}' (personas/{old}.md)")
-    _new_id(new, catalog.personas, "persona")
-    plan = Plan()
-    for entry in catalog.maps.values():
-        m = entry.data
-        if m is None:
-            continue
+    def places(m: Map) -> list[Path]:
         found: list[Path] = [("persona",)] if m.persona == old else []
         found += [("actors", i) for i, a in enumerate(m.actors) if a == old]
-        for i, s in enumerate(m.stages):
-            for j, x in enumerate(s.steps):
-                if isinstance(x.emotion, dict) and old in x.emotion:
-                    found.append(("stages", i, "steps", j, "emotion", old, KEY))
-        for at in found:
+        return found + [("stages", i, "steps", j, "emotion", old, KEY) for i, s in enumerate(m.stages)
+                        for j, x in enumerate(s.steps) if isinstance(x.emotion, dict) and old in x.emotion]
+
+    return _id_rename(catalog, catalog.personas, "persona", old, new, places)
+
+
+def _id_rename(catalog: Catalog, entries: Mapping[str, Entry[Any]], kind: str, old: str, new: str,
+               places: Callable[[Map], list[Path]]) -> Plan:
+    """Rename the id of a team or persona: every place each map names it,
+    and its file."""
+    if old not in entries:
+        raise RenameError(f"no {kind} '{old}' ({kind}s/{old}.md)")
+    _new_id(new, entries, kind)
+    plan = Plan()
+    for entry in catalog.maps.values():
+        for at in places(entry.data) if entry.data is not None else ():
             plan.set(entry.path, at, new)
-    plan.move = (catalog.personas[old].path, str(FilePath(catalog.personas[old].path).with_name(f"{new}.md").as_posix()))
+    plan.move = (entries[old].path, FilePath(entries[old].path).with_name(f"{new}.md").as_posix())
     return plan
 
 
