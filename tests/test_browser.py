@@ -283,3 +283,21 @@ def test_mermaid_parses_every_generated_diagram(browser, server: str, example_si
     failures = [(source, p) for (source, _), p in zip(corpus, problems, strict=True) if p]
     assert failures == []
     tab.close()
+
+
+def test_listings_sort_by_the_heading_a_reader_selects(browser, server: str) -> None:  # type: ignore[no-untyped-def]
+    tab = new_tab(browser)
+    tab.goto(server + "maps/", wait_until="networkidle")
+    column = "document.querySelectorAll('article tbody tr td:nth-of-type(6)')"
+    evidence = f"Array.from({column}).map(td => parseFloat(td.textContent))"
+    tab.click("article thead th:nth-of-type(6) button")
+    ascending = tab.evaluate(evidence)
+    assert ascending == sorted(ascending) and len(set(ascending)) > 1
+    assert tab.get_attribute("article thead th:nth-of-type(6)", "aria-sort") == "ascending"
+    tab.click("article thead th:nth-of-type(6) button")
+    assert tab.evaluate(evidence) == sorted(ascending, reverse=True)
+    assert tab.get_attribute("article thead th:nth-of-type(6)", "aria-sort") == "descending"
+    tab.click("article thead th:nth-of-type(5) button")  # freshness: by urgency, overdue first
+    first = tab.evaluate("document.querySelector('article tbody tr td:nth-of-type(5)').textContent")
+    assert "overdue" in first.lower()
+    tab.close()

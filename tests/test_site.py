@@ -224,9 +224,14 @@ def test_unvalidated_and_overdue_maps_are_flagged(example_site: Site) -> None:
 def test_all_maps_index(example_site: Site) -> None:
     rows = example_site.article("maps/").select("tbody tr")
     assert len(rows) == 9
-    first = [td.get_text(" ", strip=True) for td in rows[0].select("td")]
+    titles = [tr.td.get_text(" ", strip=True) for tr in rows]
+    assert titles == sorted(titles, key=str.lower)  # by title, not by file name
+    first = [td.get_text(" ", strip=True) for td in rows[1].select("td")]
     assert first == ["Buy home insurance for a first home", "First-time homeowner", "buy", "Sales and underwriting",
                      "\u2714 Fresh", "100 %", "2026-08-12"]
+    touchpoints = [[td.get_text(" ", strip=True) for td in tr.select("td")] for tr in example_site.article("touchpoints/").select("tbody tr")]
+    means = [float(row[-1]) for row in touchpoints if row[-1] not in ("not measured", "not used")]
+    assert means == sorted(means) and touchpoints[-1][-1] in ("not measured", "not used")  # where customers feel worst first
 
 
 def test_persona_and_team_pages_gain_their_sections(example_site: Site) -> None:

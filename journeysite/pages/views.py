@@ -21,6 +21,7 @@ from markupsafe import Markup
 from journeysite.core import indexes
 from journeysite.core.catalog import Catalog
 from journeysite.core.changes import redesign
+from journeysite.core.freshness import URGENCY
 from journeysite.core.glance import glance
 from journeysite.core.indexes import QUADRANTS, Insights, StepRef
 from journeysite.core.metrics import evidence_coverage, lowest_moments, percent, score, stage_emotions
@@ -315,7 +316,8 @@ def _page(template: str, catalog: Catalog, paths: Paths, path: str, parts: Parts
     return render(
         template, path, catalog=catalog, paths=paths, refs=Refs(catalog, paths, path), hrefs=Refs(catalog, paths, path, html=True),
         per_map=parts.of(path),
-        emotion_badge=emotion_badges(), freshness_badges=FRESHNESS, edit_sources=EDIT_SOURCES, phases=PHASES, open_statuses=OPEN, **context,
+        emotion_badge=emotion_badges(), freshness_badges=FRESHNESS, edit_sources=EDIT_SOURCES, phases=PHASES, open_statuses=OPEN, urgency=URGENCY,
+        **context,
     )
 
 
@@ -530,14 +532,17 @@ def generated_jobs(
     #: (path, template, its inputs and context): computed once, when first asked for.
     specs: list[tuple[str, str, Callable[[], tuple[Any, dict[str, Any]]]]] = [
         (paths.maps_index, "maps_index.md", lambda: (everything(), {
-            "rows": [(mid, e, insights.freshness.get(mid)) for mid, e in sorted(catalog.maps.items())],
+            "rows": [(mid, e, insights.freshness.get(mid)) for mid, e in sorted(catalog.maps.items(), key=lambda item: (item[1].title.lower(), item[0]))],
             "coverage_of": lambda m: percent(evidence_coverage(m))})),
         (paths.personas_index, "personas_index.md", lambda: (everything(), {"maps_of": insights.maps_of, "groups": [
             ("Customers", [(pid, e) for pid, e in sorted(catalog.personas.items()) if catalog.is_customer(pid)]),
             ("Employees and partners", [(pid, e) for pid, e in sorted(catalog.personas.items()) if not catalog.is_customer(pid)])]})),
         (paths.teams_index, "teams_index.md", lambda: (everything(), {"owned": insights.ownership})),
         (paths.touchpoints_index, "touchpoints_index.md", lambda: (everything(), {
-            "usage": insights.touchpoint_usage, "problems": catalog.problems(paths.settings.touchpoints_file)})),
+            "usage": insights.touchpoint_usage, "problems": catalog.problems(paths.settings.touchpoints_file),
+            # Where customers feel worst first; unmeasured and unused last, then by name.
+            "order": sorted(insights.touchpoint_usage, key=lambda tid: (
+                (m := insights.touchpoint_usage[tid].mean_emotion) is None, m or 0, catalog.touchpoints[tid].title.lower(), tid))})),
         (paths.glance, "glance.md", lambda: (everything(), {"g": glance(insights)})),
         (paths.coverage, "coverage.md", lambda: (everything(), {"coverage": insights.coverage})),
         (paths.freshness, "freshness.md", lambda: ((everything(), dict(edits)), {
