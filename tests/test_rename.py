@@ -82,3 +82,14 @@ def test_a_rename_that_cannot_be_made_changes_nothing(kb: KnowledgeBase) -> None
         result = rename(kb, *args)
         assert (result.returncode, result.stderr.strip()) == (2, f"journeysite rename: {message}")
     assert {p: p.read_bytes() for p in kb.root.rglob("*") if p.is_file()} == before
+
+
+def test_renaming_keeps_a_measurement_files_line_ends_and_quotes(kb: KnowledgeBase) -> None:
+    """Spreadsheets write CRLF and quote cells: a renamed step's cell, the
+    last of its row, keeps the row's `\\r`, and a cell is quoted when needed."""
+    kb.write("metrics/export.csv", "metric,date,value,map,stage,step\r\n"
+             'rekeying-minutes,2026-09-30,33,storm-damage-claim,"Settle",Receive the settlement\r\n')
+    assert rename(kb, "step", "storm-damage-claim", "Settle / Receive the settlement", "Get paid, finally").returncode == 0
+    assert (kb.root / "metrics/export.csv").read_bytes().decode() == (
+        'metric,date,value,map,stage,step\r\nrekeying-minutes,2026-09-30,33,storm-damage-claim,"Settle","Get paid, finally"\r\n')
+    assert kb.errors() == []

@@ -57,8 +57,8 @@ def parse_csv(raw: bytes, path: str) -> tuple[list[Reading], list[Diagnostic]]:
     if first is None:
         return [], [Diagnostic(path, 1, 1, "JS125", "", f"empty measurement file: write a header line {','.join(REQUIRED)}, then a row per measurement")]
     header = lines[first]
-    delimiter = max((",", ";", "\t"), key=header.count)
-    found, problem = _cells(header, delimiter)
+    separator = delimiter(header)
+    found, problem = cells(header, separator)
     names = [name.strip().lower() for _, name in found]
     missing = [c for c in REQUIRED if c not in names]
     if problem or missing:
@@ -72,18 +72,18 @@ def parse_csv(raw: bytes, path: str) -> tuple[list[Reading], list[Diagnostic]]:
     for number, line in enumerate(lines[first + 1:], start=first + 2):
         if not line.strip():
             continue
-        row, problem = _cells(line, delimiter)
+        row, problem = cells(line, separator)
         if problem:
             problems.append(Diagnostic(path, number, 1, "JS125", "", problem))
             continue
-        reading, found_problems = _reading(row, column, path, number, delimiter)
+        reading, found_problems = _reading(row, column, path, number, separator)
         problems += found_problems
         if reading is not None:
             readings.append(reading)
     return readings, problems
 
 
-def _reading(row: list[tuple[int, str]], column: dict[str, int], path: str, line: int, delimiter: str) -> tuple[Reading | None, list[Diagnostic]]:
+def _reading(row: list[tuple[int, str]], column: dict[str, int], path: str, line: int, separator: str) -> tuple[Reading | None, list[Diagnostic]]:
     def cell(name: str) -> tuple[int, str]:
         at = column.get(name)
         return row[at] if at is not None and at < len(row) else (row[-1][0] + len(row[-1][1]) + 1 if row else 1, "")
@@ -104,7 +104,7 @@ def _reading(row: list[tuple[int, str]], column: dict[str, int], path: str, line
     if day is None:
         report("date", "JS114", f"expected a date like 2026-09-14, got '{written}'")
     raw_value = cell("value")[1].strip()
-    value = _number(raw_value, decimal_comma=delimiter != ",")
+    value = _number(raw_value, decimal_comma=separator != ",")
     if value is None:
         report("value", "JS112", f"expected a number like 85 or 71.5, without its unit; got '{raw_value}'")
     where = [cell(name)[1].strip() or None for name in PLACES]
@@ -126,10 +126,15 @@ def _number(text: str, decimal_comma: bool) -> int | float | None:
     return float(text) if "." in text else int(text)
 
 
-def _cells(line: str, delimiter: str) -> tuple[list[tuple[int, str]], str]:
+def delimiter(header: str) -> str:
+    """The separator of a file's cells: the comma, semicolon or tab its header line has most of."""
+    return max((",", ";", "\t"), key=header.count)
+
+
+def cells(line: str, separator: str) -> tuple[list[tuple[int, str]], str]:
     """The cells of one line with the column each starts at, and a problem
     (a quoted cell that does not end on its line)."""
-    cells: list[tuple[int, str]] = []
+    found: list[tuple[int, str]] = []
     i, n = 0, len(line)
     while True:
         start = i
@@ -137,7 +142,7 @@ def _cells(line: str, delimiter: str) -> tuple[list[tuple[int, str]], str]:
             value, i = [], i + 1
             while True:
                 if i >= n:
-                    return cells, f"a quoted cell that starts at column {start + 1} does not end on its line"
+                    return found, f"a quoted cell that starts at column {start + 1} does not end on its line"
                 if line[i] == '"' and line[i + 1:i + 2] == '"':
                     value.append('"')
                     i += 2
@@ -147,13 +152,13 @@ def _cells(line: str, delimiter: str) -> tuple[list[tuple[int, str]], str]:
                 else:
                     value.append(line[i])
                     i += 1
-            end = line.find(delimiter, i)
+            end = line.find(separator, i)
             end = n if end < 0 else end
-            cells.append((start + 1, "".join(value) + line[i:end]))
+            found.append((start + 1, "".join(value) + line[i:end]))
         else:
-            end = line.find(delimiter, i)
+            end = line.find(separator, i)
             end = n if end < 0 else end
-            cells.append((start + 1, line[i:end]))
+            found.append((start + 1, line[i:end]))
         if end >= n:
-            return cells, ""
+            return found, ""
         i = end + 1

@@ -20,9 +20,9 @@ import yaml
 
 from journeysite.core.catalog import Catalog
 from journeysite.core.frontmatter import Path
-from journeysite.core.measurements import PLACES, Reading
+from journeysite.core.measurements import PLACES, Reading, cells, delimiter
 from journeysite.core.model import SLUG_PATTERN, Entry, Map
-from journeysite.core.validate import find_step, step_index
+from journeysite.core.validate import find_step, normal_label, step_index
 
 
 class RenameError(Exception):
@@ -50,10 +50,6 @@ class Plan:
 
 KEY = "\0key"
 _SLUG = re.compile(SLUG_PATTERN)
-
-
-def _normal(label: str) -> str:
-    return " / ".join(part.strip() for part in label.split("/"))
 
 
 def _map(catalog: Catalog, mid: str) -> Map:
@@ -86,7 +82,7 @@ def stage(catalog: Catalog, mid: str, old: str, new: str) -> Plan:
     plan, path = Plan(), catalog.maps[mid].path
     plan.set(path, ("stages", names.index(old), "name"), new)
     for at, target in _targets(m):
-        first, sep, rest = _normal(target).partition(" / ")
+        first, sep, rest = normal_label(target).partition(" / ")
         if first == old.strip():
             plan.set(path, at, f"{new}{sep}{rest}")
     for child in catalog.maps.values():
@@ -108,12 +104,12 @@ def step(catalog: Catalog, mid: str, label: str, new: str) -> Plan:
         raise RenameError(f"stage '{stage_.name}' has a step '{new}' already" if new.strip() else "the new name is empty")
     plan, path = Plan(), catalog.maps[mid].path
     plan.set(path, ("stages", i, "steps", j, "name"), new)
-    whole = _normal(f"{stage_.name}/{old}")
+    whole = normal_label(f"{stage_.name}/{old}")
     for where, target in _targets(m):
-        if _normal(target) == whole:
+        if normal_label(target) == whole:
             plan.set(path, where, f"{stage_.name} / {new}")
     plan.cells += [(r, "step", new) for r in catalog.readings.get(mid, ())
-                   if r.stage is not None and r.step is not None and _normal(f"{r.stage}/{r.step}") == whole]
+                   if r.stage is not None and r.step is not None and normal_label(f"{r.stage}/{r.step}") == whole]
     return plan
 
 
@@ -242,31 +238,19 @@ def _plain_safe(value: str) -> bool:
 
 
 def _edit_cells(text: str, edits: list[tuple[Reading, str, str]]) -> str:
-    """Rewrite cells of a measurement file (its lines as written)."""
+    """Rewrite cells of a measurement file, found as its reader finds them
+    (a line's end, `\r` included, is kept)."""
     lines = text.split("\n")
-    delimiter = max((",", ";", "\t"), key=lines[0].count) if lines else ","
-    for reading, column, value in sorted(edits, key=lambda e: (e[0].line, -e[0].col(e[1])), reverse=False):
+    separator = delimiter(next((line for line in lines if line.strip()), ""))
+    for reading, column, value in sorted(edits, key=lambda e: (e[0].line, -e[0].col(e[1]))):
         if column not in PLACES:
             continue
         line = lines[reading.line - 1]
-        start = reading.col(column) - 1
-        end = _cell_end(line, start, delimiter)
-        cell = '"' + value.replace('"', '""') + '"' if any(c in value for c in (delimiter, '"', "\r")) else value
-        lines[reading.line - 1] = line[:start] + cell + line[end:]
+        body = line.rstrip("\r")
+        row, _ = cells(body, separator)
+        starts = [at for at, _ in row]
+        k = starts.index(reading.col(column))
+        start, end = starts[k] - 1, starts[k + 1] - 2 if k + 1 < len(starts) else len(body)
+        cell = '"' + value.replace('"', '""') + '"' if any(c in value for c in (separator, '"', "\r")) else value
+        lines[reading.line - 1] = body[:start] + cell + body[end:] + line[len(body):]
     return "\n".join(lines)
-
-
-def _cell_end(line: str, start: int, delimiter: str) -> int:
-    if line[start:start + 1] == '"':
-        i = start + 1
-        while i < len(line):
-            if line[i] == '"' and line[i + 1:i + 2] == '"':
-                i += 2
-            elif line[i] == '"':
-                break
-            else:
-                i += 1
-        end = line.find(delimiter, i)
-    else:
-        end = line.find(delimiter, start)
-    return len(line) if end < 0 else end

@@ -274,7 +274,7 @@ def step_labels(m: Map) -> list[str]:
 def step_index(m: Map) -> dict[str, tuple[int, int]]:
     """(stage index, step index) by normalised "Stage / Step" label."""
     return {
-        _normal(f"{stage.name}/{step.name}"): (i, j)
+        normal_label(f"{stage.name}/{step.name}"): (i, j)
         for i, stage in enumerate(m.stages)
         for j, step in enumerate(stage.steps)
     }
@@ -292,10 +292,11 @@ def find_target(m: Map, index: dict[str, tuple[int, int]], label: str) -> int | 
 
 def find_step(index: dict[str, tuple[int, int]], label: str) -> tuple[int, int] | None:
     """Where an action's "Stage / Step" points, tolerant of spacing around '/'."""
-    return index.get(_normal(label))
+    return index.get(normal_label(label))
 
 
-def _normal(label: str) -> str:
+def normal_label(label: str) -> str:
+    """A "Stage / Step" label as compared: spacing around '/' does not count."""
     return " / ".join(part.strip() for part in label.split("/"))
 
 
