@@ -13,8 +13,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from journeysite.core.catalog import Catalog
-from journeysite.core.freshness import freshness
+from journeysite.core.indexes import Insights
 from journeysite.git.history import Edit
 from journeysite.pages.render import page_url
 
@@ -38,10 +37,10 @@ class Event:
     key: str
 
 
-def events(catalog: Catalog, edits: Mapping[str, Edit]) -> list[Event]:
+def events(insights: Insights, edits: Mapping[str, Edit]) -> list[Event]:
     """What happened to each map, newest first (the map id breaks ties)."""
     found: list[Event] = []
-    settings = catalog.settings
+    catalog = insights.catalog
     for mid, entry in catalog.maps.items():
         m = entry.data
         edit = edits.get(entry.path)
@@ -54,7 +53,7 @@ def events(catalog: Catalog, edits: Mapping[str, Edit]) -> list[Event]:
             who = ", ".join(filter(None, [", ".join(v.methods), f"{v.customers} customers" if v.customers is not None else ""]))
             found.append(Event(v.last_validated, "validated", f"Validated: {entry.title}", entry.path,
                                f"Validated with customers{': ' + who if who else ''}.", f"{mid}/validated/{v.last_validated.isoformat()}"))
-        f = freshness(m, catalog.today, settings.review_every, settings.due_window)
+        f = insights.freshness[mid]
         if f.state == "overdue" and f.next_review is not None:
             found.append(Event(f.next_review, "overdue", f"Review overdue: {entry.title}", entry.path,
                                f"The review was due on {f.next_review.isoformat()}; owner: {m.owner}.", f"{mid}/overdue/{f.next_review.isoformat()}"))
@@ -64,18 +63,18 @@ def events(catalog: Catalog, edits: Mapping[str, Edit]) -> list[Event]:
     return sorted(found, key=lambda e: (e.day, e.key), reverse=True)[:MAX_ENTRIES]
 
 
-def atom(catalog: Catalog, edits: Mapping[str, Edit], site_name: str, site_url: str, directory_urls: bool) -> str:
+def atom(insights: Insights, edits: Mapping[str, Edit], site_name: str, site_url: str, directory_urls: bool) -> str:
     """The feed document. Links are relative to the site (resolved against
     `site_url` when the site names one)."""
     ET.register_namespace("", ATOM)
     feed = ET.Element(f"{{{ATOM}}}feed")
     if site_url:
         feed.set("{http://www.w3.org/XML/1998/namespace}base", site_url.rstrip("/") + "/")
-    found = events(catalog, edits)
+    found = events(insights, edits)
     _text(feed, "title", f"{site_name}: journey map changes")
     ident = f"tag:journeysite.dev,2026:{_ID.sub('-', site_url or site_name).strip('-')}"
     _text(feed, "id", ident)
-    _text(feed, "updated", _stamp(found[0].day if found else catalog.today))
+    _text(feed, "updated", _stamp(found[0].day if found else insights.catalog.today))
     ET.SubElement(feed, f"{{{ATOM}}}link", {"rel": "self", "href": "feed.xml"})
     ET.SubElement(feed, f"{{{ATOM}}}link", {"rel": "alternate", "href": "./"})
     author = ET.SubElement(feed, f"{{{ATOM}}}author")

@@ -577,7 +577,7 @@ def generated_jobs(
         jobs.append(Job(paths.data, everything, lambda: catalog_json(insights, memo)))
     if paths.feed not in skip:
         jobs.append(Job(paths.feed, lambda: (everything(), dict(edits)),
-                        lambda: atom(catalog, edits, paths.site_name, paths.site_url, paths.directory_urls)))
+                        lambda: atom(insights, edits, paths.site_name, paths.site_url, paths.directory_urls)))
     return jobs
 
 
