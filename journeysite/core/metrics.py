@@ -19,11 +19,12 @@ class Moment:
     step: Step
 
 
-def score(m: Map, step: Step) -> int | None:
-    """The step's emotion for the map's persona, its primary actor; None
-    when not measured."""
+def score(m: Map, step: Step, actor: str | None = None) -> int | None:
+    """The step's emotion for `actor` (default: the map's persona, its
+    primary actor, whom a single score is for); None when not measured."""
+    actor = actor or m.persona
     emotion = step.emotion
-    return emotion.get(m.persona) if isinstance(emotion, dict) else emotion
+    return emotion.get(actor) if isinstance(emotion, dict) else emotion if actor == m.persona else None
 
 
 def customer_scores(m: Map, step: Step, is_customer: Callable[[str], bool]) -> list[int]:

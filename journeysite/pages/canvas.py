@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from journeysite.core.catalog import Catalog
+from journeysite.core.metrics import score as actor_score
 from journeysite.core.model import Map, Stage, Step
 
 #: SVG units: each step column is COLUMN wide; scores 5..1 run from TOP to BOTTOM.
@@ -54,8 +55,7 @@ def canvas(catalog: Catalog, m: Map) -> Canvas:
         runs: list[list[str]] = [[]]
         dots = []
         for i, (_, step) in enumerate(steps):
-            emotion = step.emotion
-            score = emotion.get(actor) if isinstance(emotion, dict) else emotion if actor == m.persona else None
+            score = actor_score(m, step, actor)
             if score is None:
                 if runs[-1]:
                     runs.append([])
