@@ -104,11 +104,12 @@ def build(root: Path, today: dt.date, settings: Settings | None = None, cache: P
     readings: dict[str | None, list[Reading]] = {}
     for reading in loaded.readings:
         readings.setdefault(reading.map, []).append(reading)
+    merged: dict[str | None, list[Track]] = {}  # the KPIs of maps with measurement rows, merged once
     diagnostics = (loaded.diagnostics + list(_references(loaded)) + list(_links(loaded, root, settings)) + list(_notices(loaded, today, settings))
-                   + list(_measures(loaded, readings, today)))
+                   + list(_measures(loaded, readings, today, merged)))
     diagnostics.sort(key=lambda d: (d.path, d.line, d.col, d.code))
     return Catalog(loaded.maps, loaded.personas, loaded.teams, loaded.touchpoints, tuple(diagnostics), today, settings, loaded.systems,
-                   loaded.sources, loaded.metrics, {mid: tuple(rows) for mid, rows in readings.items()})
+                   loaded.sources, loaded.metrics, {mid: tuple(rows) for mid, rows in readings.items()}, _tracks=merged)
 
 
 def _references(loaded: Loaded) -> Iterable[Diagnostic]:
@@ -178,9 +179,11 @@ def _references(loaded: Loaded) -> Iterable[Diagnostic]:
     yield from _cycles(loaded)
 
 
-def _measures(loaded: Loaded, readings: dict[str | None, list[Reading]], today: dt.date) -> Iterable[Diagnostic]:
+def _measures(loaded: Loaded, readings: dict[str | None, list[Reading]], today: dt.date,
+              merged: dict[str | None, list[Track]]) -> Iterable[Diagnostic]:
     """Rows of measurement files that name what does not exist, are dated
-    after today, or contradict another value of the same day and place."""
+    after today, or contradict another value of the same day and place;
+    the KPIs merged on the way go into `merged`, by map id."""
     metrics = sorted(loaded.metrics)
     for mid, rows in readings.items():
         entry = loaded.maps.get(mid) if mid is not None else None
@@ -202,7 +205,8 @@ def _measures(loaded: Loaded, readings: dict[str | None, list[Reading]], today: 
                     yield Diagnostic(r.path, r.line, r.col("step"), "JS207", "step",
                                      f"stage '{stage.name}' of map '{mid}' has no step '{r.step}'{did_you_mean(r.step, [x.name for x in stage.steps])}")
         if mid is None or m is not None:
-            for r, kept in tracks(m, entry.path if entry else "", rows)[1]:
+            merged[mid], conflicts = tracks(m, entry.path if entry else "", rows)
+            for r, kept in conflicts:
                 yield Diagnostic(r.path, r.line, r.col("value"), "JS218", "value", f"{r.metric} on {r.date.isoformat()} is {number(r.value)} here but "
                                  f"{number(kept.value)} in {kept.source}: the first value counts; keep one", Severity.WARNING)
 
