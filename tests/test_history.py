@@ -101,3 +101,21 @@ def test_a_map_says_what_of_its_journey_changed_since_its_validation(tmp_path: P
     assert marker.get_text() == "✎ journey changed since validation (1 change)"
     assert marker["title"] == "Report the damage / Call the claims hotline: 2 → 4"
     assert last_edited(repo.kb.root, ["maps/repair-booking.md"], TODAY, repo.kb.catalog())["maps/repair-booking.md"].since_validation == ()
+
+
+def test_what_changed_since_validation_is_text_on_every_page(tmp_path: Path) -> None:
+    """Step names reach the "Changed since validation" box and the dashboard's
+    marker title: a hostile one stays text."""
+    from test_injection import IMG, scan
+
+    repo = GitRepo.create(tmp_path / "repo")
+    repo.kb.edit(CLAIM, "      - name: Call the claims hotline\n", f"      - name: '{IMG}\"'\n")
+    repo.kb.edit(CLAIM, "step: Report the damage / Call the claims hotline", f"step: 'Report the damage / {IMG}\"'")
+    repo.commit("Example", date="2026-10-01T09:00:00")
+    repo.kb.edit(CLAIM, f"      - name: '{IMG}\"'\n        emotion: 2", f"      - name: '{IMG}\"'\n        emotion: 4")
+    site = repo.site.build(strict=True)
+    assert scan(site.root) == []
+    warning = next(a for a in site.article("maps/first-home-claim/").select(".admonition.warning") if "Changed since validation" in a.get_text())
+    assert f'Report the damage / {IMG}": 2 → 4' in warning.get_text()
+    row = next(tr for tr in site.article("insights/freshness/").select("tbody tr") if "first home-insurance claim" in tr.get_text())
+    assert row.select_one(".js-changed")["title"] == f'Report the damage / {IMG}": 2 → 4'
