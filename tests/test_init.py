@@ -94,8 +94,10 @@ def test_new_in_an_empty_knowledge_base_says_what_to_create_first(started: Path)
 
 def test_new_help_says_which_kind_each_option_is_for(tmp_path: Path) -> None:
     done = run("new", "--help", cwd=tmp_path)
-    assert "--channel VALUE" in done.stdout and "for a new touchpoint" in done.stdout
-    assert "for a new map or touchpoint" in done.stdout  # --owner
+    text = " ".join(done.stdout.split())  # argparse wraps lines at the terminal's width
+    assert "--channel VALUE the channel: web, app, email" in text and "(for a new touchpoint)" in text
+    assert "--owner VALUE the owning team's id (teams/ID.md) (for a new map or touchpoint)" in text
+    assert "--phase VALUE the lifecycle phase: buy, own, advocate (for a new map)" in text
 
 
 def test_the_editor_task_shows_each_saved_problem_where_it_is(started: Path) -> None:

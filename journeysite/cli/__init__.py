@@ -1,4 +1,4 @@
-"""`journeysite`: check, compare and scaffold a knowledge base, without MkDocs."""
+"""journeysite: check, compare and scaffold a knowledge base of journey maps, without MkDocs."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from pathlib import Path
 from journeysite import __version__
 from journeysite.cli.generate import ENGINES, completed, write_config, write_site
 from journeysite.cli.init import init
-from journeysite.cli.scaffold import FROM, KINDS, OPTIONAL, Required, ScaffoldError, empty, optional_problems, problem, skeleton, target
+from journeysite.cli.scaffold import FROM, KINDS, OPTION_HELP, OPTIONAL, Required, ScaffoldError, empty, optional_problems, problem, skeleton, target
 from journeysite.core import codeowners, rename
 from journeysite.core.catalog import Catalog
 from journeysite.core.changes import diff
@@ -40,19 +40,25 @@ NEW_OPTIONS = tuple(dict.fromkeys([f.name for fs in KINDS.values() for f in fs] 
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="journeysite", description=__doc__)
+    parser = argparse.ArgumentParser(prog="journeysite", description=__doc__,
+                                     epilog="Run 'journeysite COMMAND --help' for a command's options. mkdocs build "
+                                            "(or serve) turns the knowledge base into its site.")
     parser.add_argument("--version", action="version", version=f"journeysite {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
 
-    check = commands.add_parser("check", help="validate the knowledge base; exit 1 on errors")
+    check = commands.add_parser("check", help="validate the knowledge base; exit 1 on errors or warnings (what fails a strict build)")
     check.add_argument("path", nargs="?", default="mkdocs.yml", help="a content folder or a mkdocs.yml (default: ./mkdocs.yml)")
     check.add_argument("--format", choices=("text", "json", "github"), default="text")
     check.add_argument("--today", type=dt.date.fromisoformat, help="compute freshness for this date (YYYY-MM-DD)")
     check.add_argument("--watch", action="store_true",
                        help="check again whenever a file changes, until interrupted (an editor's task shows the problems as you save)")
 
-    schema = commands.add_parser("schema", help="print the JSON Schema of a file kind")
-    schema.add_argument("kind", nargs="?", choices=sorted(SCHEMA_KINDS), default="map")
+    schema = commands.add_parser(
+        "schema", help="print the JSON Schema of a file kind, for editors that check YAML as you type",
+        description="Print the JSON Schema of one kind of file. Editors use it to complete fields and flag mistakes as you "
+                    "type: journeysite init already writes every schema to .journeysite/schemas/ and points VS Code's YAML "
+                    "extension at them. After upgrading journeysite, refresh them with: journeysite schema --out .journeysite/schemas")
+    schema.add_argument("kind", nargs="?", choices=sorted(SCHEMA_KINDS), default="map", help="which file (default: map)")
     schema.add_argument("--out", type=Path, help="write every kind's schema into this folder instead")
 
     commands.add_parser("mermaid", help=f"fetch and verify the pinned Mermaid {VERSION} that the site serves")
@@ -94,7 +100,7 @@ def main(argv: list[str] | None = None) -> int:
     new.add_argument("--project", type=Path, default=Path("mkdocs.yml"), help="a mkdocs.yml or content folder (default: ./mkdocs.yml)")
     for option in NEW_OPTIONS:
         kinds = [k for k in sorted(KINDS) if option in {f.name for f in KINDS[k]} | set(OPTIONAL[k])]
-        new.add_argument(f"--{option.replace('_', '-')}", metavar="VALUE", help=f"for a new {' or '.join(kinds)}")
+        new.add_argument(f"--{option.replace('_', '-')}", metavar="VALUE", help=f"{OPTION_HELP[option]} (for a new {' or '.join(kinds)})")
 
     renames = commands.add_parser("rename", help="rename a stage, a step, a team or a persona, and every reference to it",
                                   description="Rename a stage or step of a map, or a team's or persona's id (and its file), and "

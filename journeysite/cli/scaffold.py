@@ -60,6 +60,23 @@ FROM = {"persona": "persona", "owner": "team"}
 #: Values that may be given for each kind besides the required ones.
 OPTIONAL = {"map": ("parent", "parent_stage"), "persona": ("segment",), "team": ("function", "lead", "contact"), "touchpoint": ()}
 
+#: What each option of `journeysite new` means, for its --help.
+OPTION_HELP = {
+    "title": "the journey's title, in the customer's words",
+    "persona": "the persona's id (personas/ID.md)",
+    "phase": "the lifecycle phase: " + ", ".join(PHASES),
+    "owner": "the owning team's id (teams/ID.md)",
+    "name": "the name people know it by",
+    "value": "its value to the business: " + ", ".join(LEVELS),
+    "channel": "the channel: " + ", ".join(CHANNELS),
+    "parent": "the id of the map this micro-journey zooms into",
+    "parent_stage": "the stage of that map it zooms into",
+    "segment": "the customer segment it stands for",
+    "function": "what the team does",
+    "lead": "who leads the team",
+    "contact": "where to reach the team: an e-mail address or chat channel",
+}
+
 
 class ScaffoldError(Exception):
     """The new file cannot be written as asked; the message says why."""
