@@ -41,8 +41,10 @@ def test_journey_source_of_a_map() -> None:
     })
     source = journey(m, lambda stage, step: "Contact centre, phones")
     assert source == (
+        "---\nconfig:\n  journey:\n    useMaxWidth: false\n    taskMargin: 16\n    diagramMarginX: 16\n---\n"
         "journey\n"
-        "    title Claim#58; fast\n"
+        "    accTitle: Journey diagram\n"
+        "    accDescr: Emotion from 1, very negative, to 5, very positive, at each step of each stage\n"
         "    section Report\n"
         "      Pay#58; now#59; #35;1 --#gt; #lt;b#gt;x#lt;/b#gt;: 2: Contact centre phones\n"
         "      Wait: 1: Contact centre phones\n"

@@ -18,6 +18,17 @@ _SPECIAL = re.compile(r"[#:;%\"<>&,`=\\{}\[\]|]")
 _KEYWORDS = ("journey", "title", "section", "acctitle", "accdescr", "click", "style", "classdef")
 _ACTOR_UNSAFE = re.compile(r"[^\w .'()/+-]")
 _NAMED = {"#": "#35;", ":": "#58;", ";": "#59;", "%": "#37;", '"': "#quot;", "<": "#lt;", ">": "#gt;"}
+#: Drawn at its natural size (labels stay 14 px; a long journey scrolls inside
+#: its frame instead of shrinking to unreadable text and leaving a blank band
+#: below), with the gaps between steps and stages kept equal and narrow. The
+#: page heading names the map, so the diagram has an accessible title instead
+#: of a drawn one; both are constants, with nothing from content in them.
+_HEADER = [
+    "---", "config:", "  journey:", "    useMaxWidth: false", "    taskMargin: 16", "    diagramMarginX: 16", "---",
+    "journey",
+    "    accTitle: Journey diagram",
+    "    accDescr: Emotion from 1, very negative, to 5, very positive, at each step of each stage",
+]
 
 
 def escape(text: str) -> str:
@@ -44,7 +55,7 @@ def journey(m: Map, owner: Callable[[Stage, Step], str]) -> str:
     `owner` names who owns a step (a team name): Mermaid draws one marker
     colour per actor, so the diagram shows ownership as well as emotion.
     """
-    lines = ["journey", f"    title {escape(m.title)}"]
+    lines = list(_HEADER)
     for stage in m.stages:
         tasks = [f"      {escape(step.name)}: {emotion}: {actor(owner(stage, step))}"
                  for step in stage.steps if (emotion := score(m, step)) is not None]  # Mermaid needs a score
