@@ -128,15 +128,104 @@ def test_no_page_scrolls_sideways_on_a_phone(browser, server: str, example_site:
     tab.close()
 
 
+#: axe-core, pinned in tests/axe/package-lock.json and installed by .ci/run.
+AXE = REPO / "tests" / "axe" / "node_modules" / "axe-core" / "axe.min.js"
+AXE_RUN = """
+async () => {
+  const result = await axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] } });
+  return result.violations.filter(v => v.impact === "serious" || v.impact === "critical")
+    .map(v => `${v.id} (${v.impact}) at ${v.nodes.slice(0, 3).map(n => n.target.join(" ")).join(", ")}`);
+}
+"""
+
+
+@pytest.fixture(scope="module")
+def axe() -> str:
+    if not AXE.exists():
+        if os.environ.get("CI") == "true":
+            pytest.fail("CI=true but axe-core is missing: .ci/run installs it with npm ci --prefix tests/axe")
+        pytest.skip("axe-core is not installed (npm ci --prefix tests/axe)")
+    return AXE.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("dark", [False, True], ids=["light", "dark"])
+def test_every_page_passes_axe_wcag_a_and_aa(browser, server: str, example_site: Site, axe: str, dark: bool) -> None:  # type: ignore[no-untyped-def]
+    """An organisation-wide site must meet WCAG 2.1 AA: axe-core finds no
+    serious or critical violation of its A and AA rules on any page."""
+    pages = sorted(p.relative_to(example_site.root).as_posix() for p in example_site.root.rglob("*.html"))
+    assert len(pages) > 50
+    tab = new_tab(browser, dark=dark)
+    found = []
+    for path in pages:
+        tab.goto(server + path, wait_until="load")
+        if tab.query_selector(".mermaid"):
+            tab.wait_for_function(JOURNEY_SVG)
+        tab.add_script_tag(content=axe)
+        found += [f"{path}: {v}" for v in tab.evaluate(AXE_RUN)]
+    assert found == []
+    tab.close()
+
+
+DIAGRAM_LAYOUT = """
+() => {
+  const svg = document.querySelector('.mermaid').shadowRoot.querySelector('svg[aria-roledescription=journey]');
+  const frame = document.querySelector('.js-diagram');
+  const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+  const labels = [...svg.querySelectorAll('text')].filter(t => t.textContent.trim());
+  const drawn = svg.getBBox(), box = svg.viewBox.baseVal;
+  return {
+    smallest: Math.min(...labels.map(t => parseFloat(getComputedStyle(t).fontSize) * scale)),
+    blank: svg.getBoundingClientRect().height - (drawn.y + drawn.height - box.y) * scale,
+    scrolls: frame.scrollWidth > frame.clientWidth,
+    focusable: frame.tabIndex === 0,
+    hidden: frame.scrollWidth - frame.scrollLeft - frame.clientWidth,
+    title: labels.map(t => t.textContent).filter(t => t === document.title.split(' - ')[0]),
+  };
+}
+"""
+
+
+def test_journey_diagrams_are_readable_at_desktop_width(browser, server: str, example_site: Site) -> None:  # type: ignore[no-untyped-def]
+    """At 1,440 px every label is at least 11 px (no shrinking to fit), no
+    blank band sits under the drawing, the page heading is not drawn again,
+    and a journey wider than the column scrolls in a frame a keyboard reaches."""
+    tab = browser.new_page(viewport={"width": 1440, "height": 900})
+    tab.add_init_script(OPEN_SHADOW_ROOTS)
+    scrolling = []
+    for page in sorted((example_site.root / "maps").glob("*/index.html")):
+        path = page.parent.relative_to(example_site.root).as_posix() + "/"
+        tab.goto(server + path, wait_until="load")
+        tab.wait_for_function(JOURNEY_SVG)
+        layout = tab.evaluate(DIAGRAM_LAYOUT)
+        assert layout["smallest"] >= 11, (path, layout)
+        assert layout["blank"] < 40, (path, layout)
+        assert layout["title"] == [], (path, layout)
+        if layout["scrolls"]:
+            scrolling.append(path)
+            assert layout["focusable"], path
+            tab.focus(".js-diagram")
+            for _ in range(200):  # the arrow key scrolls the frame, a few dozen pixels a press
+                tab.keyboard.press("ArrowRight")
+                if tab.evaluate(DIAGRAM_LAYOUT)["hidden"] <= 1:
+                    break
+            assert tab.evaluate(DIAGRAM_LAYOUT)["hidden"] <= 1, path  # the keyboard reaches the last step
+    assert "maps/first-home-claim/" in scrolling  # ten steps do not fit: the case above is exercised
+    tab.close()
+
+
 @pytest.mark.parametrize("dark", [False, True], ids=["light", "dark"])
 def test_screenshots(browser, server: str, dark: bool) -> None:  # type: ignore[no-untyped-def]
+    """One screenshot of every page type, both palettes, kept as test artifacts to look at."""
     ARTIFACTS.mkdir(exist_ok=True)
     scheme = "dark" if dark else "light"
-    for name, path in (("map-page", "maps/first-home-claim/"), ("freshness", "insights/freshness/"),
-                       ("blueprint", "maps/storm-damage-claim/#stage-1"), ("system", "systems/adjuster-portal/"),
-                       ("glance", "insights/"), ("action-board", "insights/actions/"),
-                       ("measures", "maps/storm-damage-claim/#measures"), ("metrics", "insights/metrics/"),
-                       ("canvas", "maps/storm-damage-claim/#journey")):
+    for name, path in (("home", ""), ("maps-index", "maps/"), ("map-page", "maps/first-home-claim/"),
+                       ("canvas", "maps/storm-damage-claim/#journey"), ("blueprint", "maps/storm-damage-claim/#stage-1"),
+                       ("measures", "maps/storm-damage-claim/#measures"), ("persona", "personas/first-time-homeowner/"),
+                       ("team", "teams/claims/"), ("touchpoint", "touchpoints/claims-hotline/"),
+                       ("system", "systems/adjuster-portal/"), ("glance", "insights/"), ("freshness", "insights/freshness/"),
+                       ("action-board", "insights/actions/"), ("evidence", "insights/evidence/"),
+                       ("coverage", "insights/coverage/"), ("wins", "insights/wins/"), ("metrics", "insights/metrics/"),
+                       ("tags", "tags/"), ("search", "?q=repeat+the+policy+number")):
         page = new_tab(browser, dark=dark)
         page.goto(server + path, wait_until="networkidle")
         if name in ("map-page", "blueprint"):
@@ -170,7 +259,6 @@ def test_diagram_and_badges_are_readable_in_both_palettes(browser, server: str, 
     tab.wait_for_function(JOURNEY_SVG)
     assert tab.evaluate("document.body.getAttribute('data-md-color-scheme')") == ("slate" if dark else "default")
     pairs = [
-        ("svg[aria-roledescription=journey] > text", "body"),       # diagram title on the page
         ("svg[aria-roledescription=journey] .legend", "body"),      # who owns which steps
         (".js-badge--overdue", ".js-badge--overdue"),
         (".js-badge--validated", ".js-badge--validated"),
@@ -211,6 +299,27 @@ def test_search_finds_maps_by_touchpoint_and_pain_point(browser, server: str, qu
     tab.wait_for_selector(".md-search-result__item a", timeout=10_000)
     links = tab.eval_on_selector_all(".md-search-result__item a", "els => els.map(a => a.href)")
     assert server + expected in [link.split("?")[0] for link in links], f"{query!r} found {links}"
+    tab.close()
+
+
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ("repeat the policy number", "maps/first-home-claim/"),   # a pain point; "policy" is also a stage heading elsewhere
+        ("hotline wait", "maps/first-home-claim/"),
+    ],
+)
+def test_search_ranks_the_map_holding_the_words_first(browser, server: str, query: str, expected: str) -> None:  # type: ignore[no-untyped-def]
+    """A page with one searched word in a heading must not outrank the map that
+    holds them all, and the snippet reads as words, not cells run together."""
+    tab = new_tab(browser)
+    tab.goto(server, wait_until="networkidle")
+    tab.click(".md-search__input")
+    tab.keyboard.type(query)
+    tab.wait_for_selector(".md-search-result__item a", timeout=10_000)
+    first = tab.eval_on_selector(".md-search-result__item", "el => [el.querySelector('a').href, el.innerText]")
+    assert first[0].split("?")[0] == server + expected, f"{query!r} found {first[0]} first"
+    assert "StageReport" not in first[1] and "the damageAssess" not in first[1]  # cells are separate words
     tab.close()
 
 
@@ -265,7 +374,7 @@ def fuzz_sources(count: int) -> list[tuple[str, list[str]]]:
         names = ["".join(rng.choice(HOSTILE) for _ in range(rng.randint(1, 8))).strip() or "x" for _ in range(4)]
         m = Map.model_validate({"title": names[0], "persona": "p", "phase": "own", "owner": "o",
                                 "stages": [{"name": names[1], "steps": [{"name": names[2], "emotion": 3}, {"name": names[3], "emotion": 1}]}]})
-        shown = [" ".join(n.split()) for n in names]
+        shown = [" ".join(n.split()) for n in names[1:]]  # the title is the page's heading, not drawn
         owner = names[0]
         corpus.append((journey(m, lambda stage, step, owner=owner: owner), [n for n in shown if n and "\u200b" not in n]))
     return corpus

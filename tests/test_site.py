@@ -99,7 +99,8 @@ def test_map_page_header_and_badges(example_site: Site) -> None:
 def test_map_page_diagram_source(example_site: Site) -> None:
     (diagram,) = example_site.article(CLAIM).select("pre.mermaid")
     source = diagram.get_text()
-    assert source.startswith("journey\n    title Make a first home-insurance claim\n    section Report the damage\n")
+    assert "\njourney\n    accTitle: Journey diagram\n" in source and "Make a first" not in source  # the heading names the map
+    assert source.startswith("---\nconfig:\n  journey:\n    useMaxWidth: false\n")  # natural size: labels never shrink
     assert "      Call the claims hotline: 2: Contact centre\n" in source
     assert "      Book a repairer: 2: Partner network\n" in source
     assert source.count("    section ") == 4
@@ -331,7 +332,7 @@ def test_hostile_names_reach_the_diagram_escaped_and_the_page_as_text(project: S
     assert not [s for s in html.select("script") if "alert" in s.get_text()]
     assert heading(html.select_one("article h1")) == HOSTILE_TITLE
     source = html.select_one("pre.mermaid").get_text()
-    assert "    title #lt;/title#gt;#lt;script#gt;alert(1)#lt;/script#gt;\n" in source
+    assert "#lt;/title#gt;" not in source and "alert(1)" not in source  # the title is not in the diagram at all
     assert "      Pay#58; now#59; #35;1 --#gt; #lt;b#gt;x#lt;/b#gt;: 2: Contact centre\n" in source
     article = html.select_one("article")
     assert not article.select("b, img[onerror]")
@@ -389,7 +390,7 @@ def test_one_plugin_object_builds_twice_the_same(project: SiteProject, monkeypat
     build(config)
     assert parsed[parses:] == ["maps/repair-booking.md"]  # only the edited map
     page = Path(config.site_dir, "touchpoints/repairer-booking/index.html").read_text()
-    assert "Wait for the call</td><td><span class=\"js-emotion js-emotion--2\"" in page
+    assert "Wait for the call</td> <td><span class=\"js-emotion js-emotion--2\"" in page
 
 
 def test_serve_rebuilds_reuse_compiled_theme_templates_until_one_is_edited(project: SiteProject) -> None:
@@ -420,7 +421,7 @@ def test_example_builds_with_properdocs(project: SiteProject, engine: str) -> No
                             env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
     assert result.returncode == 0, result.stderr
     html = (project.root / "site" / "maps" / "first-home-claim" / "index.html").read_text()
-    assert "journey\n    title Make a first home-insurance claim" in html
+    assert "journey\n    accTitle: Journey diagram\n    accDescr: " in html and "Call the claims hotline: 2: Contact centre" in html
 
 
 def test_missing_mermaid_is_a_clear_build_error(project: SiteProject, tmp_path: Path) -> None:
