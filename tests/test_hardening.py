@@ -83,10 +83,11 @@ def test_mermaid_directives_in_names_stay_labels(kb: KnowledgeBase, name: str) -
     m = kb.catalog().maps["first-home-claim"].data
     assert m is not None and m.stages[0].steps[1].name == name
     lines = journey(m, lambda stage, step: "Team").splitlines()
-    step_line = lines[4]
+    start = lines.index("journey")  # after the constant config block
+    step_line = lines[start + 5]  # journey, accTitle, accDescr, section, first step, this step
     label = step_line.strip().rsplit(": ", 2)[0]
     assert ":" not in label and "%" not in label and not label.lower().startswith(("click", "section"))
-    assert len(lines) == 2 + 4 + 10  # journey, title, 4 sections, 10 steps: nothing added
+    assert len(lines) == start + 3 + 4 + 10  # journey, accTitle, accDescr, 4 sections, 10 steps: nothing added
 
 
 def test_markdown_links_render_and_images_do_not_load(project: SiteProject) -> None:

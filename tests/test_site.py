@@ -109,8 +109,9 @@ def test_map_page_diagram_source(example_site: Site) -> None:
 def test_map_page_grid_ownership_evidence_plan(example_site: Site) -> None:
     article = example_site.article(CLAIM)
     headings = [heading(h) for h in article.select("h2, h3")]
-    assert headings[:10] == ["Journey", "Measures", "Stages and steps", "1. Report the damage", "2. Assess the claim",
-                             "3. Repair the home", "4. Close the claim", "Ownership", "Evidence", "Action plan"]
+    assert headings[:12] == ["Journey", "Why this map matters", "How we built it", "Measures", "Stages and steps",
+                             "1. Report the damage", "2. Assess the claim", "3. Repair the home", "4. Close the claim",
+                             "Ownership", "Evidence", "Action plan"]
     grid = article.select_one("#stage-1").find_next("table")
     assert [th.get_text() for th in grid.select("th")][1:] == ["Discover the damage", "Call the claims hotline", "Get a claim number"]
     rows = {tr.td.get_text(): [td.get_text(" ", strip=True) for td in tr.select("td")[1:]] for tr in grid.select("tbody tr")}
@@ -152,8 +153,9 @@ def test_a_list_that_ends_the_generated_page_stays_a_list(example_site: Site) ->
         wins = article.find("h2", id="wins")
         if wins is not None:
             assert wins.find_next_sibling().name == "ul", source.name
-        rule = article.find("hr")  # every example map has a text of its own
-        assert rule is not None and rule.find_previous_sibling().name in ("ul", "table", "p"), source.name
+        # Every example map has a text of its own, under its own heading right after the journey.
+        headings = [h.get("id") for h in article.select("h2")]
+        assert headings[0] == "journey" and headings[1] != "measures", source.name
 
 
 def test_search_index_holds_the_tables_as_words(example_site: Site) -> None:
@@ -236,8 +238,10 @@ def test_all_maps_index(example_site: Site) -> None:
 
 
 def test_persona_and_team_pages_gain_their_sections(example_site: Site) -> None:
-    persona = example_site.article("personas/first-time-homeowner/").get_text(" ", strip=True)
-    assert "Own: Send photos of the damage , Make a first home-insurance claim , Book a repair with a network repairer" in persona
+    persona = example_site.article("personas/first-time-homeowner/")
+    phases = [li.get_text(" ", strip=True) for li in persona.find("h2", id="journey-maps-by-phase").find_next("ul").select("li")]
+    assert [p.split(":")[0] for p in phases] == ["Buy", "Own", "Advocate"]  # one line each, not one run-on paragraph
+    assert phases[1].startswith("Own: Send photos of the damage , Make a first home-insurance claim , Book a repair with a network repairer")
     retiree = example_site.article("personas/downsizing-retiree/")
     assert "High-value persona without a map" in retiree.get_text()
     team = example_site.article("teams/sales/")
@@ -524,3 +528,15 @@ def test_the_map_canvas_is_one_grid_with_the_curve_over_its_steps(example_site: 
     assert "Claim progress messages (SMS and email) (sms, email)" in grid.get_text(" ", strip=True)
     html = example_site.html("maps/storm-damage-claim/")
     assert html.select_one(".md-sidebar--primary[hidden]") is not None and html.select_one(".md-sidebar--secondary[hidden]") is not None
+
+
+def test_map_page_puts_the_authors_words_right_after_the_journey(example_site: Site) -> None:
+    """Why the map matters is read before the generated detail, not after ~6,000 px of tables."""
+    headings = [heading(h) for h in example_site.article(CLAIM).select("h2")]
+    assert headings[:4] == ["Journey", "Why this map matters", "How we built it", "Measures"]
+    assert headings[-1] == "Micro-journeys"
+    # A text that starts without a heading gets one, so it does not read as part of the journey's section.
+    intro = example_site.article("maps/buy-first-home-insurance/")
+    about = intro.find("h2", id="about-this-map")
+    assert about is not None and about.find_previous("h2").get("id") == "journey"
+    assert about.find_next_sibling().get_text().startswith("The end-to-end buying journey of a first-time homeowner")
