@@ -540,3 +540,33 @@ def test_map_page_puts_the_authors_words_right_after_the_journey(example_site: S
     about = intro.find("h2", id="about-this-map")
     assert about is not None and about.find_previous("h2").get("id") == "journey"
     assert about.find_next_sibling().get_text().startswith("The end-to-end buying journey of a first-time homeowner")
+
+
+def test_a_team_in_more_maps_than_its_page_lists_gets_a_page_with_them_all(project: SiteProject) -> None:
+    """A team page lists its first TEAM_MAPS maps in each list and links to a
+    page with all of them, which search skips and navigation leaves out."""
+    from journeysite.pages.views import TEAM_MAPS
+
+    source = project.root / "content" / "maps" / "recommend-larkspur.md"
+    text = source.read_text(encoding="utf-8")
+    for i in range(TEAM_MAPS + 1):
+        (source.parent / f"recommend-copy-{i:03}.md").write_text(
+            text.replace("title: Recommend Larkspur after a good claim", f"title: Recommend Larkspur, copy {i:03}"), encoding="utf-8")
+    owned = sum(1 for f in source.parent.glob("*.md") if "\nowner: marketing\n" in f.read_text(encoding="utf-8"))
+    site = project.build(strict=True)
+
+    team = site.article("teams/marketing/")
+    assert len(team.find("h3", id="maps").find_next("ul").select("li")) == TEAM_MAPS
+    assert len(team.find("h3", id="stages-and-steps").find_next("table").select("tbody tr")) == TEAM_MAPS
+    claims = site.article("teams/claims/")  # contributes to every copy
+    assert len(claims.find("strong", string="Contributes to:").parent.select("a")) == TEAM_MAPS
+    (more,) = team.select(".js-caption a")
+    assert more["href"] == "all/" and more.get_text() == "all of them are on a page of their own"
+
+    full = site.article("teams/marketing/all/")
+    assert full.h1.get_text(" ", strip=True).startswith("Marketing: every map")
+    assert len(full.find("h3", id="maps").find_next("ul").select("li")) == owned > TEAM_MAPS
+    assert len(full.find("h3", id="stages-and-steps").find_next("table").select("tbody tr")) > TEAM_MAPS
+    index = json.loads((site.root / "search/search_index.json").read_text())
+    assert not [d for d in index["docs"] if d["location"].startswith("teams/marketing/all/")]
+    assert "teams/marketing/all/" not in {a["href"].lstrip("./") for a in site.html("teams/").select(".md-nav a[href]")}

@@ -136,8 +136,8 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):  # type: ignore[no-untyp
         return self.compiled.attach(env)
 
     def on_nav(self, nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
-        if not self.nav_entries and self.site is not None:
-            nav.items = _without(nav.items, self.site.entries)
+        if self.site is not None:
+            nav.items = _without(nav.items, self.site.hidden | (frozenset() if self.nav_entries else self.site.entries))
         for section in _sections(nav.items):  # named after folders: text, written raw by the theme
             section.title = escape(section.title)
         return nav
@@ -195,6 +195,8 @@ def _without(items: list[Any], sources: frozenset[str]) -> list[Any]:
             continue
         if isinstance(item, Section):
             item.children = _without(item.children, sources)
+            if not item.children:  # a folder holding only left-out pages (a large team's listing)
+                continue
         kept.append(item)
     return kept
 

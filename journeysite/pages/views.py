@@ -105,6 +105,10 @@ class Paths:
     def touchpoint(self, tid: str) -> str:
         return f"touchpoints/{tid}.md"
 
+    def team_listing(self, tid: str) -> str:
+        """Every map, stage, step and action of a team in more maps than its page lists."""
+        return f"{self.settings.teams_dir}/{tid}/all.md"
+
     systems_index = "systems/index.md"
 
     def system(self, sid: str) -> str:
@@ -407,11 +411,62 @@ def persona_page(insights: Insights, entry: Entry[Any], paths: Paths = Paths()) 
                  takes_part=insights.takes_part.get(entry.id, []))
 
 
+#: A team page lists at most this many maps in each of its listings. A team
+#: in a thousand maps gets them all on a page of their own, which search
+#: skips: its page stays readable, and quick to index again under `serve`.
+TEAM_MAPS = 100
+
+
+@dataclass(frozen=True)
+class TeamListings:
+    """What a team page lists: its maps, the maps it contributes to, its
+    stages and steps (a row per map) and its actions, each cut to its first
+    `limit` maps."""
+
+    maps: list[str]
+    contributes_to: list[str]
+    rows: list[tuple[str, list[Any], list[StepRef]]]
+    actions: list[indexes.ActionRef]
+    #: Whether any listing was cut.
+    cut: bool
+
+    @classmethod
+    def of(cls, owned: indexes.Ownership, limit: int | None = TEAM_MAPS) -> TeamListings:
+        rows = _by_map(owned)
+        if limit is None:
+            return cls(owned.maps, owned.contributes_to, rows, owned.actions, cut=False)
+        first = partial(_first_maps, limit=limit)
+        return cls(first(owned.maps), first(owned.contributes_to), first(rows), first(owned.actions), cut=cls.long(owned, limit))
+
+    @staticmethod
+    def long(owned: indexes.Ownership, limit: int = TEAM_MAPS) -> bool:
+        """Whether any listing of the team has more than `limit` maps (without making them)."""
+        parts = {mid for mid, _ in owned.stages} | {ref.map_id for ref in owned.steps}
+        return any(len(ids) > limit for ids in (set(owned.maps), set(owned.contributes_to), parts, {a.map_id for a in owned.actions}))
+
+
+def _first_maps(items: list[Any], limit: int) -> list[Any]:
+    """The items of the first `limit` maps (items of one map come together)."""
+    first = set(list(dict.fromkeys(map(_map_id, items)))[:limit])
+    return [item for item in items if _map_id(item) in first]
+
+
 def team_page(insights: Insights, entry: Entry[Any], paths: Paths = Paths(), parts: Parts = Parts()) -> str:
     catalog = insights.catalog
     owned = insights.ownership.get(entry.id, indexes.Ownership())
-    return _page("team.md", catalog, paths, entry.path, parts, entry=entry, t=entry.data,
-                 problems=catalog.problems(entry.path), owned=owned, freshness=insights.freshness, by_map=_by_map(owned))
+    lists = TeamListings.of(owned)
+    return _page("team.md", catalog, paths, entry.path, parts, entry=entry, t=entry.data, problems=catalog.problems(entry.path),
+                 owned=owned, lists=lists, freshness=insights.freshness, limit=TEAM_MAPS,
+                 listing=paths.team_listing(entry.id) if lists.cut else None)
+
+
+def _team_inputs(insights: Insights, shared: tuple[Any, ...], e: Entry[Any]) -> Any:
+    """What a team's pages show: the team and every map that involves it."""
+    catalog = insights.catalog
+    owned = insights.ownership.get(e.id, indexes.Ownership())
+    involved = {*owned.maps, *owned.contributes_to, *(mid for mid, _ in owned.stages),
+                *(ref.map_id for ref in owned.steps), *(ref.map_id for ref in owned.actions)}
+    return (shared, e, catalog.problems(e.path), [entry for mid, entry in catalog.maps.items() if mid in involved])
 
 
 def _by_map(owned: indexes.Ownership) -> list[tuple[str, list[Any], list[StepRef]]]:
@@ -472,16 +527,11 @@ def entry_jobs(
         related = [catalog.maps[mid] for mid in [*insights.maps_of.get(e.id, []), *insights.takes_part.get(e.id, [])]]
         return (shared, e, catalog.problems(e.path), related)
 
-    def team_inputs(e: Entry[Any]) -> Any:
-        owned = insights.ownership.get(e.id, indexes.Ownership())
-        involved = {*owned.maps, *owned.contributes_to, *(mid for mid, _ in owned.stages),
-                    *(ref.map_id for ref in owned.steps), *(ref.map_id for ref in owned.actions)}
-        return (shared, e, catalog.problems(e.path), [entry for mid, entry in catalog.maps.items() if mid in involved])
-
     return [
         *(Job(e.path, partial(map_inputs, e), partial(map_page, insights, e, paths, edits.get(e.path)), e.title) for e in catalog.maps.values()),
         *(Job(e.path, partial(persona_inputs, e), partial(persona_page, insights, e, paths), e.title) for e in catalog.personas.values()),
-        *(Job(e.path, partial(team_inputs, e), partial(team_page, insights, e, paths, parts), e.title) for e in catalog.teams.values()),
+        *(Job(e.path, partial(_team_inputs, insights, shared, e), partial(team_page, insights, e, paths, parts), e.title)
+          for e in catalog.teams.values()),
     ]
 
 
@@ -524,6 +574,11 @@ def generated_jobs(
         users = [catalog.maps[mid] for mid in dict.fromkeys(u.map_id for u in use.uses)]
         return (shared, tid, users), {"tid": tid, "tp": catalog.touchpoints[tid], "use": use, "step_row": step_row}
 
+    def team_listing(e: Entry[Any]) -> tuple[Any, dict[str, Any]]:
+        owned = insights.ownership.get(e.id, indexes.Ownership())
+        return _team_inputs(insights, shared, e), {"entry": e, "owned": owned, "lists": TeamListings.of(owned, None),
+                                                   "freshness": insights.freshness}
+
     def system(sid: str) -> tuple[Any, dict[str, Any]]:
         uses = insights.system_usage.get(sid, [])
         users = [catalog.maps[mid] for mid in dict.fromkeys(u.map_id for u in uses)]
@@ -554,6 +609,8 @@ def generated_jobs(
         (paths.wins, "wins.md", lambda: (everything(), {"wins": indexes.wins(catalog)})),
         (paths.tags, "tags.md", lambda: (everything(), {})),
         *((paths.touchpoint(tid), "touchpoint.md", partial(touchpoint, tid)) for tid in sorted(catalog.touchpoints)),
+        *((paths.team_listing(tid), "team_listing.md", partial(team_listing, e)) for tid, e in sorted(catalog.teams.items())
+          if TeamListings.long(insights.ownership.get(tid, indexes.Ownership()))),
     ]
     if catalog.metrics:  # a site without metrics.yml keeps the pages it had
         specs.append((paths.metrics, "metrics.md", lambda: (everything(), {
