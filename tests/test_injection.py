@@ -172,12 +172,15 @@ def test_symlinks_out_of_the_content_folder_are_neither_read_nor_published(proje
     (kb / "leak.md").symlink_to(secret)
     (kb / "maps" / "linked.md").symlink_to(secret)
     (kb / "leaked-dir").symlink_to(tmp_path)
+    (tmp_path / "maps-elsewhere").mkdir()
+    (tmp_path / "maps-elsewhere" / "stolen.md").write_text("---\ntitle: TOKEN=hunter2\n---\n")
+    (kb / "maps" / "linked-folder").symlink_to(tmp_path / "maps-elsewhere")  # a map in a folder linked out
     (kb / "same-place.md").symlink_to(kb / "index.md")  # inside: fine
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     check = subprocess.run([sys.executable, "-m", "journeysite.cli", "check", "--today", TODAY.isoformat()],
                            cwd=project.root, capture_output=True, text=True, env=env)
     assert check.returncode == 1
-    for rel in ("leak.md", "maps/linked.md", "leaked-dir"):
+    for rel in ("leak.md", "maps/linked.md", "leaked-dir", "maps/linked-folder"):
         assert f"content/{rel}:1:1: JS122 symbolic link to a place outside the content folder" in check.stdout, check.stdout
     assert "same-place.md" not in check.stdout and "hunter2" not in check.stdout
     strict = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict"], cwd=project.root, capture_output=True, text=True, env=env)

@@ -25,7 +25,7 @@ from pymdownx.superfences import fence_code_format
 
 from journeysite.core.catalog import build
 from journeysite.core.diagnostics import Severity
-from journeysite.core.loader import ParseCache, inside, unsafe_name
+from journeysite.core.loader import ParseCache, inside_check, unsafe_name
 from journeysite.core.project import ProjectError, build_date
 from journeysite.core.settings import NAV_ENTRIES_LIMIT, Settings, SettingsError
 from journeysite.git.history import last_edited
@@ -47,8 +47,9 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):  # type: ignore[no-untyp
         self.memo = PageMemo()
         self.compiled = TemplateCaches()
         self.dirty = False
-        #: Each entry page's Markdown in the last build, and derived pages as files, for `--dirty`.
+        #: Each page's Markdown in the last build, and derived pages as files, for `--dirty`.
         self.before: dict[str, str] = {}
+        self.scratched: dict[str, str] = {}
         self.scratch: tempfile.TemporaryDirectory[str] | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -77,11 +78,13 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):  # type: ignore[no-untyp
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         docs = Path(config.docs_dir)
-        for file in [f for f in files if _from_docs(docs, f) and not inside(docs, Path(f.abs_src_path or ""))]:
+        check = inside_check(docs)
+        for file in [f for f in files if _from_docs(docs, f) and not check(Path(f.abs_src_path or ""))]:
             files.remove(file)  # a link out of the content folder (JS122): never published
         catalog = build(docs, self.today, self.settings, self.cache)
+        shown = _shown(config)
         for d in catalog.diagnostics:
-            (log.info if d.severity is Severity.INFO else log.warning)(d.format(_shown(config)))
+            (log.info if d.severity is Severity.INFO else log.warning)(d.format(shown))
         edits = last_edited(docs, [e.path for e in catalog.maps.values()], self.today, catalog)
         site = self.site = generate(catalog, self.paths, edits, {f.src_uri for f in files}, self.memo)
         self.memo.keep()
@@ -111,10 +114,13 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):  # type: ignore[no-untyp
         if self.scratch is None:
             self.scratch = tempfile.TemporaryDirectory(prefix="journeysite-")
         file = Path(self.scratch.name, path)
+        if self.scratched.get(path) is content:  # the memo's own string: not rendered again, so unchanged
+            return file
         data = content.encode("utf-8")
         if not file.is_file() or file.read_bytes() != data:
             file.parent.mkdir(parents=True, exist_ok=True)
             file.write_bytes(data)
+        self.scratched[path] = content
         return file
 
     def _mark_changed(self, files: Files, site: GeneratedSite) -> None:

@@ -576,7 +576,8 @@ def generated_jobs(
 
     def team_listing(e: Entry[Any]) -> tuple[Any, dict[str, Any]]:
         owned = insights.ownership.get(e.id, indexes.Ownership())
-        return _team_inputs(insights, shared, e), {"entry": e, "owned": owned, "lists": TeamListings.of(owned, None),
+        # `listings` makes the lists when the page is rendered, not when the memo only compares inputs.
+        return _team_inputs(insights, shared, e), {"entry": e, "owned": owned, "listings": partial(TeamListings.of, owned, None),
                                                    "freshness": insights.freshness}
 
     def system(sid: str) -> tuple[Any, dict[str, Any]]:
