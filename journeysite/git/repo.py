@@ -82,15 +82,10 @@ def export(top: Path, commit: str, rel: str, dest: Path) -> None:
             blobs.append((sha, name.decode("utf-8", "surrogateescape")))
     if not blobs:
         return  # not there at that commit: an empty knowledge base
-    out = git(top, "cat-file", "--batch", stdin="\n".join(sha for sha, _ in blobs).encode() + b"\n")
-    base, at = dest.resolve(), 0
-    for _, rel_path in blobs:
-        header_end = out.index(b"\n", at)
-        size = int(out[at:header_end].split()[2])
-        data = out[header_end + 1 : header_end + 1 + size]
-        at = header_end + 1 + size + 1
+    base = dest.resolve()
+    for (_, rel_path), data in zip(blobs, _batch(top, [sha for sha, _ in blobs]), strict=True):
         target = dest / rel_path
-        if not target.resolve().is_relative_to(base):
+        if data is None or not target.resolve().is_relative_to(base):
             continue
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
@@ -103,16 +98,25 @@ def read_blobs(folder: Path, wanted: dict[str, str]) -> dict[str, bytes]:
         return {}
     prefix = git(folder, "rev-parse", "--show-prefix").decode().strip()
     paths = list(wanted)
-    out = git(folder, "cat-file", "--batch", stdin="".join(f"{wanted[p]}:{prefix}{p}\n" for p in paths).encode("utf-8", "surrogateescape"))
-    found, at = {}, 0
-    for path in paths:
+    contents = _batch(folder, [f"{wanted[p]}:{prefix}{p}" for p in paths])
+    return {path: data for path, data in zip(paths, contents, strict=True) if data is not None}
+
+
+def _batch(cwd: Path, objects: list[str]) -> list[bytes | None]:
+    """The contents of each object named in `objects` (a blob id, or
+    `commit:path`), in one `git cat-file --batch`; None for one that is missing."""
+    out = git(cwd, "cat-file", "--batch", stdin="".join(f"{name}\n" for name in objects).encode("utf-8", "surrogateescape"))
+    found: list[bytes | None] = []
+    at = 0
+    for _ in objects:
         header_end = out.index(b"\n", at)
         header = out[at:header_end].split()
         if header[-1] == b"missing":
+            found.append(None)
             at = header_end + 1
             continue
         size = int(header[2])
-        found[path] = out[header_end + 1 : header_end + 1 + size]
+        found.append(out[header_end + 1 : header_end + 1 + size])
         at = header_end + 1 + size + 1
     return found
 
@@ -126,32 +130,14 @@ def validation_commits(folder: Path, wanted: Iterable[str]) -> dict[str, tuple[s
 
 def added_commits(folder: Path, wanted: Iterable[str]) -> dict[str, dt.date]:
     """The day each file in `wanted` was (last) added to the repository."""
-    try:
-        return {path: day for path, (_, day) in _newest(folder, wanted, "--diff-filter=A").items()}
-    except GitError:
-        return {}
+    return {path: day for path, (_, day) in _newest(folder, wanted, "--diff-filter=A").items()}
 
 
 def _newest(folder: Path, wanted: Iterable[str], *selection: str) -> dict[str, tuple[str, dt.date]]:
     """For each file in `wanted`, the newest commit that `git log
     selection` lists for it."""
-    missing = set(wanted)
-    found: dict[str, tuple[str, dt.date]] = {}
-    if not missing:
-        return found
-    out = git(folder, "-c", "core.quotePath=false", "log", "--format=%x1e%H%x1f%cs", *selection,
-              "--name-only", "-z", "--relative", "--no-renames", "--", ".")
-    for record in out.split(b"\x1e"):
-        if not record:
-            continue
-        header, _, names = record.partition(b"\0")
-        commit, _, day = header.decode().partition("\x1f")
-        for name in names.split(b"\0"):
-            path = name.strip(b"\n").decode("utf-8", "surrogateescape")
-            if path in missing:
-                missing.discard(path)
-                found[path] = (commit, dt.date.fromisoformat(day.strip()))
-    return found
+    found = _newest_records(folder, wanted, "%H%x1f%cs", *selection)
+    return {path: (commit, dt.date.fromisoformat(day.strip())) for path, (commit, day) in found.items()}
 
 
 def uncommitted(folder: Path) -> set[str]:
@@ -169,16 +155,24 @@ def uncommitted(folder: Path) -> set[str]:
 
 
 def last_commits(folder: Path, wanted: Iterable[str]) -> dict[str, Commit]:
-    """The last commit of each file in `wanted` (paths relative to `folder`).
+    """The last commit of each file in `wanted` (paths relative to `folder`)."""
+    found = _newest_records(folder, wanted, "%cs%x1f%an")
+    return {path: Commit(dt.date.fromisoformat(day), author) for path, (day, author) in found.items()}
+
+
+def _newest_records(folder: Path, wanted: Iterable[str], fields: str, *selection: str) -> dict[str, tuple[str, str]]:
+    """For each file in `wanted` (paths relative to `folder`), the two
+    `fields` (a `git log` format of two fields joined by %x1f) of the newest
+    commit that `git log selection` lists for it; none when git cannot run.
 
     One `git log` walks history newest first and stops as soon as every
     wanted file has been seen, so its cost does not grow with old history.
     """
     missing = set(wanted)
-    found: dict[str, Commit] = {}
+    found: dict[str, tuple[str, str]] = {}
     if not missing:
         return found
-    command = ["git", "-C", str(folder), "-c", "core.quotePath=false", "log", "--format=%x1e%cs%x1f%an",
+    command = ["git", "-C", str(folder), "-c", "core.quotePath=false", "log", f"--format=%x1e{fields}", *selection,
                "--name-only", "-z", "--relative", "--no-renames", "--", "."]
     try:
         process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
@@ -202,15 +196,14 @@ def last_commits(folder: Path, wanted: Iterable[str]) -> dict[str, Commit]:
     return found
 
 
-def _take(record: bytes, missing: set[str], found: dict[str, Commit]) -> None:
-    """Record one `git log` entry: `date US author NUL \\n name NUL name NUL ...`."""
+def _take(record: bytes, missing: set[str], found: dict[str, tuple[str, str]]) -> None:
+    """Record one `git log` entry: `field US field NUL \\n name NUL name NUL ...`."""
     if not record:
         return
     header, _, names = record.partition(b"\0")
-    date, _, author = header.decode("utf-8", "replace").partition("\x1f")
-    commit = Commit(dt.date.fromisoformat(date), author)
+    first, _, second = header.decode("utf-8", "replace").partition("\x1f")
     for name in names.split(b"\0"):
         path = name.strip(b"\n").decode("utf-8", "surrogateescape")
         if path in missing:
             missing.discard(path)
-            found[path] = commit
+            found[path] = (first, second)
