@@ -12,7 +12,7 @@ from journeysite.core.diagnostics import Diagnostic, Severity, did_you_mean
 from journeysite.core.freshness import freshness
 from journeysite.core.frontmatter import Path as FieldPath
 from journeysite.core.frontmatter import dotted
-from journeysite.core.kpis import Track, number, tracks
+from journeysite.core.kpis import Places, Track, number, tracks
 from journeysite.core.links import relative
 from journeysite.core.loader import Loaded, ParseCache, load
 from journeysite.core.measurements import Reading
@@ -188,6 +188,7 @@ def _measures(loaded: Loaded, readings: dict[str | None, list[Reading]], today: 
     for mid, rows in readings.items():
         entry = loaded.maps.get(mid) if mid is not None else None
         m = entry.data if entry is not None else None
+        named = Places.of(m)
         for r in rows:
             if r.metric not in loaded.metrics:
                 hint = did_you_mean(r.metric, metrics) or (f"; the metrics are {', '.join(metrics)}" if 0 < len(metrics) <= KNOWN_LISTED else "")
@@ -197,11 +198,11 @@ def _measures(loaded: Loaded, readings: dict[str | None, list[Reading]], today: 
             if mid is not None and entry is None:
                 yield Diagnostic(r.path, r.line, r.col("map"), "JS205", "map", f"unknown map '{mid}' (no maps/{mid}.md){did_you_mean(mid, loaded.maps)}")
             elif m is not None and r.stage is not None:
-                stage = next((s for s in m.stages if s.name.strip() == r.stage.strip()), None)
+                stage = named.stage(r.stage)
                 if stage is None:
                     yield Diagnostic(r.path, r.line, r.col("stage"), "JS207", "stage",
                                      f"map '{mid}' has no stage '{r.stage}'{did_you_mean(r.stage, [s.name for s in m.stages])}")
-                elif r.step is not None and all(x.name.strip() != r.step.strip() for x in stage.steps):
+                elif r.step is not None and named.step(r.stage, r.step) is None:
                     yield Diagnostic(r.path, r.line, r.col("step"), "JS207", "step",
                                      f"stage '{stage.name}' of map '{mid}' has no step '{r.step}'{did_you_mean(r.step, [x.name for x in stage.steps])}")
         if mid is None or m is not None:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from journeysite.core.measurements import Reading
-from journeysite.core.model import Better, Kpi, Map, Measurement
+from journeysite.core.model import Better, Kpi, Map, Measurement, Stage, Step
 
 
 @dataclass(frozen=True)
@@ -82,22 +82,48 @@ class Track:
         return latest is not None and (today - latest.date).days > days
 
 
+@dataclass(frozen=True)
+class Places:
+    """The stages and steps of a map as measurement rows name them: spacing
+    around a name does not count, and of two stages with one name (an error
+    of its own, JS116) the first counts. `order` is each place's (stage,
+    step) position on the page, the step -1 for the stage itself."""
+
+    stages: dict[str, Stage]
+    steps: dict[tuple[str, str], Step]
+    order: dict[tuple[str, str], tuple[int, int]]
+
+    @classmethod
+    def of(cls, m: Map | None) -> Places:
+        stages: dict[str, Stage] = {}
+        steps: dict[tuple[str, str], Step] = {}
+        order: dict[tuple[str, str], tuple[int, int]] = {}
+        for i, stage in enumerate(m.stages if m is not None else ()):
+            name = stage.name.strip()
+            if name in stages:
+                continue
+            stages[name] = stage
+            order[name, ""] = (i, -1)
+            for j, step in enumerate(stage.steps):
+                steps.setdefault((name, step.name.strip()), step)
+                order.setdefault((name, step.name.strip()), (i, j))
+        return cls(stages, steps, order)
+
+    def stage(self, name: str) -> Stage | None:
+        return self.stages.get(name.strip())
+
+    def step(self, stage: str, step: str) -> Step | None:
+        return self.steps.get((stage.strip(), step.strip()))
+
+
 def tracks(m: Map | None, path: str, readings: Iterable[Reading]) -> tuple[list[Track], list[tuple[Reading, Point]]]:
     """The KPIs of map `m` (written in `path`; None: the organisation-wide
     measurements) merged with `readings`, which are this map's, in page
     order; and each reading that contradicts a value of the same day (the
     first value written is kept)."""
     places: dict[tuple[str, str, str], tuple[str | None, str | None, Kpi | None, dict[dt.date, Point]]] = {}
-    stages: dict[str, str] = {}
-    steps: dict[tuple[str, str], str] = {}
-    order: dict[tuple[str, str], tuple[int, int]] = {}  # places in page order: the map, then stages and steps
+    named = Places.of(m)
     if m is not None:
-        for i, stage in enumerate(m.stages):
-            stages[stage.name.strip()] = stage.name
-            order[stage.name.strip(), ""] = (i, -1)
-            for j, step in enumerate(stage.steps):
-                steps[stage.name.strip(), step.name.strip()] = step.name
-                order[stage.name.strip(), step.name.strip()] = (i, j)
         for _, at_stage, at_step, kpis in m.kpi_places():
             stage_name, step_name = (at_stage.name if at_stage else None), (at_step.name if at_step else None)
             for kpi in kpis:
@@ -107,17 +133,18 @@ def tracks(m: Map | None, path: str, readings: Iterable[Reading]) -> tuple[list[
     conflicts: list[tuple[Reading, Point]] = []
     for reading in readings:
         stage_key, step_key = (reading.stage or "").strip(), (reading.step or "").strip()
-        if m is not None and ((stage_key and stage_key not in stages) or (step_key and (stage_key, step_key) not in steps)):
+        stage, step = named.stages.get(stage_key), named.steps.get((stage_key, step_key))
+        if m is not None and ((stage_key and stage is None) or (step_key and step is None)):
             continue  # no such place: reported by the catalog
         key = (reading.metric, stage_key, step_key)
         if key not in places:
-            places[key] = (stages.get(stage_key, reading.stage), steps.get((stage_key, step_key), reading.step), None, {})
+            places[key] = (stage.name if stage else reading.stage, step.name if step else reading.step, None, {})
         points = places[key][3]
         point = Point(reading.date, reading.value, reading.where)
         known = points.setdefault(reading.date, point)
         if known.value != reading.value:
             conflicts.append((reading, known))
-    keys = sorted(places, key=lambda k: order.get((k[1], k[2]), (-1, -1)))
+    keys = sorted(places, key=lambda k: named.order.get((k[1], k[2]), (-1, -1)))  # page order: the map, then stages and steps
     found = [Track(metric, stage, step, kpi.target if kpi else None, kpi.baseline if kpi else None,
                    tuple(sorted(points.values(), key=lambda p: p.date)), kpi.extensions if kpi else {})
              for metric, stage_key, step_key in keys for stage, step, kpi, points in [places[metric, stage_key, step_key]]]
