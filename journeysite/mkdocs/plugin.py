@@ -47,7 +47,8 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):  # type: ignore[no-untyp
         self.memo = PageMemo()
         self.compiled = TemplateCaches()
         self.dirty = False
-        #: Each page's Markdown in the last build, and derived pages as files, for `--dirty`.
+        #: For `--dirty`: each entry page's Markdown in the last build, each
+        #: derived page's as last written to its scratch file, and that folder.
         self.before: dict[str, str] = {}
         self.scratched: dict[str, str] = {}
         self.scratch: tempfile.TemporaryDirectory[str] | None = None
