@@ -10,6 +10,7 @@ import os
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from journeysite import __version__
@@ -257,8 +258,8 @@ def _rename(args: argparse.Namespace) -> int:
     if len(args.names) != wanted:
         raise RenameError(f"rename {args.kind} takes {'MAP OLD NEW' if wanted == 3 else 'OLD NEW'}")
     catalog = project.catalog(build_date(project.settings.today))
-    plans = {"stage": rename.stage, "step": rename.step}
-    plan = plans[args.kind](catalog, *args.names) if wanted == 3 else (rename.team if args.kind == "team" else rename.persona)(catalog, *args.names)
+    plans: dict[str, Callable[..., rename.Plan]] = {"stage": rename.stage, "step": rename.step, "team": rename.team, "persona": rename.persona}
+    plan = plans[args.kind](catalog, *args.names)
     problems = (Severity.ERROR, Severity.WARNING)
     before = {(d.path, d.code, d.message) for d in catalog.diagnostics if d.severity in problems}
     changed = rename.apply(project.content, plan)
