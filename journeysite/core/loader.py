@@ -279,11 +279,11 @@ def _parse_page(cls: type[T], raw: bytes, rel: str) -> Parsed:
     return Parsed((entry,), doc.marks, tuple(doc.diagnostics + problems))
 
 
-def parse_map(raw: bytes, rel: str) -> Entry[Map] | None:
+def parse_map(raw: bytes, rel: str) -> Map | None:
     """One version of a map file (from git history), or None when it does
     not parse as a valid map."""
     entry: Entry[Map] = _parse_page(Map, raw, rel).entries[0]
-    return entry if entry.data is not None else None
+    return entry.data
 
 
 def _may_link(raw: bytes) -> bool:

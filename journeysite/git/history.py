@@ -68,7 +68,7 @@ def _since_validation(folder: Path, catalog: Catalog) -> dict[str, tuple[dt.date
     """For each validated map: the day of the commit that last changed its
     `last_validated` line, and the journey's changes since then (to the
     file as it is now, uncommitted edits included)."""
-    maps = {e.path: e for e in catalog.maps.values() if e.data is not None and e.data.validation is not None}
+    maps = {e.path: e.data for e in catalog.maps.values() if e.data is not None and e.data.validation is not None}
     try:
         recorded = validation_commits(folder, maps)
         blobs = read_blobs(folder, {path: commit for path, (commit, _) in recorded.items()})
@@ -78,7 +78,7 @@ def _since_validation(folder: Path, catalog: Catalog) -> dict[str, tuple[dt.date
     for path, raw in blobs.items():
         then = parse_map(raw, path)
         if then is not None:
-            lines = tuple(line.plain for line in journey_changes(catalog, then, maps[path]))
+            lines = tuple(line.plain for line in journey_changes(then, maps[path]))
             found[path] = (recorded[path][1], lines)
     return found
 
