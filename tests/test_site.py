@@ -553,6 +553,8 @@ def test_a_team_in_more_maps_than_its_page_lists_gets_a_page_with_them_all(proje
         (source.parent / f"recommend-copy-{i:03}.md").write_text(
             text.replace("title: Recommend Larkspur after a good claim", f"title: Recommend Larkspur, copy {i:03}"), encoding="utf-8")
     owned = sum(1 for f in source.parent.glob("*.md") if "\nowner: marketing\n" in f.read_text(encoding="utf-8"))
+    hostile = "Marketing <img src=x onerror=alert(1)> *loud*"  # the team's name heads the new page: text, nothing else
+    project.kb.edit("teams/marketing.md", "name: Marketing", f"name: '{hostile}'")
     site = project.build(strict=True)
 
     team = site.article("teams/marketing/")
@@ -564,7 +566,8 @@ def test_a_team_in_more_maps_than_its_page_lists_gets_a_page_with_them_all(proje
     assert more["href"] == "all/" and more.get_text() == "all of them are on a page of their own"
 
     full = site.article("teams/marketing/all/")
-    assert full.h1.get_text(" ", strip=True).startswith("Marketing: every map")
+    assert full.h1.get_text(" ", strip=True).startswith(f"{hostile}: every map")
+    assert not full.select("img, em") and "alert" not in site.html("teams/marketing/all/").title.get_text().replace(hostile, "")
     assert len(full.find("h3", id="maps").find_next("ul").select("li")) == owned > TEAM_MAPS
     assert len(full.find("h3", id="stages-and-steps").find_next("table").select("tbody tr")) > TEAM_MAPS
     index = json.loads((site.root / "search/search_index.json").read_text())
