@@ -42,23 +42,26 @@ log = get_plugin_logger(__name__)
 
 class JourneysitePlugin(BasePlugin[JourneysiteConfig]):  # type: ignore[no-untyped-call]  # MkDocs: untyped __init_subclass__
     def __init__(self) -> None:
-        # Kept across `mkdocs serve` rebuilds, all keyed by content:
-        self.cache = ParseCache()
-        self.memo = PageMemo()
+        # Under `mkdocs serve` only, kept across rebuilds and keyed by
+        # content: the parse cache and the page memo. A one-off build keeps
+        # neither, as they would hold the whole catalog while MkDocs renders.
+        self.cache: ParseCache | None = None
+        self.memo: PageMemo | None = None
         self.compiled = TemplateCaches()
         self.dirty = False
-        #: For `--dirty`: each entry page's Markdown in the last build, each
-        #: derived page's as last written to its scratch file, and that folder.
-        self.before: dict[str, str] = {}
-        self.scratched: dict[str, str] = {}
+        #: Every generated page's Markdown is a scratch file in this folder,
+        #: so MkDocs reads it when it needs it instead of holding it all;
+        #: under `serve`, `scratched` keeps what each file last got.
         self.scratch: tempfile.TemporaryDirectory[str] | None = None
+        self.scratched: dict[str, str] = {}
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Defining this hook makes MkDocs keep one plugin object across
-        `mkdocs serve` rebuilds, so the parse cache and the page memo survive
-        them; under `serve` the memo keeps each map's rows too."""
+        `mkdocs serve` rebuilds, so the parse cache and the page memo
+        (with each map's rows) survive them."""
         self.dirty = dirty
-        self.memo = PageMemo(parts=command == "serve")
+        if command == "serve":
+            self.cache, self.memo = ParseCache(), PageMemo(parts=True)
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         try:
@@ -88,55 +91,44 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):  # type: ignore[no-untyp
             (log.info if d.severity is Severity.INFO else log.warning)(d.format(shown))
         edits = last_edited(docs, [e.path for e in catalog.maps.values()], self.today, catalog)
         site = self.site = generate(catalog, self.paths, edits, {f.src_uri for f in files}, self.memo)
-        self.memo.keep()
+        if self.memo is not None:
+            self.memo.keep()
         auto = self.settings.nav_entries == "auto"
         self.nav_entries = self.settings.nav_entries is True or (auto and len(catalog.maps) <= NAV_ENTRIES_LIMIT)
         if auto and not self.nav_entries:
             log.info(f"{len(catalog.maps)} maps: the navigation lists index pages only, so the build stays fast "
                      f"(nav_entries: auto lists entries up to {NAV_ENTRIES_LIMIT} maps; set it to true to list them all)")
+        changed = {path: md for path, md in sorted(site.markdown.items()) if self._scratch_file(path, md, path in site.titles)}
+        site.markdown.clear()  # MkDocs reads each page from its scratch file
         if self.dirty:
-            self._mark_changed(files, site)
+            _mark_changed(files, {path: md for path, md in changed.items() if path in site.titles})
         for path in sorted(site.derived):
-            markdown = site.markdown.get(path, "")
-            if self.dirty:  # a file, whose age tells MkDocs whether to build it again
-                files.append(File.generated(config, path, abs_src_path=str(self._scratch_file(path, markdown))))
-            else:
-                files.append(File.generated(config, path, content=markdown))
+            files.append(File.generated(config, path, abs_src_path=str(self._scratch_path(path))))
         for path, source in self.assets.items():
             files.append(File.generated(config, path, abs_src_path=str(source)))
         return files
 
-    def _scratch_file(self, path: str, content: str) -> Path:
-        """Under `--dirty`, MkDocs counts a page with content in memory as
-        changed on every rebuild. A derived page is a scratch file instead
-        (its path is a valid id's, so inside the scratch folder), written
-        only when its content changes, so its age tells MkDocs whether to
-        build it again."""
+    def _scratch_path(self, path: str) -> Path:
         if self.scratch is None:
             self.scratch = tempfile.TemporaryDirectory(prefix="journeysite-")
-        file = Path(self.scratch.name, path)
-        if self.scratched.get(path) is content:  # the memo's own string: not rendered again, so unchanged
-            return file
-        data = content.encode("utf-8")
-        if not file.is_file() or file.read_bytes() != data:
-            file.parent.mkdir(parents=True, exist_ok=True)
-            file.write_bytes(data)
-        self.scratched[path] = content
-        return file
+        return Path(self.scratch.name, path)  # a path MkDocs found in the content folder, or a valid id's
 
-    def _mark_changed(self, files: Files, site: GeneratedSite) -> None:
-        """Under `--dirty`, MkDocs builds again only the files it sees
-        modified; a team page changes when a map it owns does. So an entry
-        page whose Markdown differs from the last build gets it as its
-        content, which MkDocs counts as modified; its source path stays, for
-        other plugins (git dates)."""
-        for file in files.documentation_pages():
-            markdown = site.markdown.get(file.src_uri)
-            if file.src_uri in site.titles and markdown is not None and markdown != self.before.get(file.src_uri):
-                source = file.abs_src_path
-                file.content_string = markdown
-                file.abs_src_path = source
-        self.before = {path: site.markdown[path] for path in site.titles}
+    def _scratch_file(self, path: str, markdown: str, entry: bool) -> bool:
+        """Write a page's Markdown to its scratch file, if it changed; whether
+        it did. Under `--dirty` the file's age tells MkDocs whether to build
+        the page again. An entry page gets a blank first line, which tells
+        MkDocs it has no metadata, unless it brings its own (`hide`)."""
+        if self.scratched.get(path) is markdown:  # under `serve`, the memo's own string: not rendered again
+            return False
+        file = self._scratch_path(path)
+        data = ("\n" if entry and not markdown.startswith("---\n") else "").encode() + markdown.encode("utf-8")
+        if self.memo is not None:
+            self.scratched[path] = markdown
+        if file.is_file() and file.read_bytes() == data:
+            return False
+        file.parent.mkdir(parents=True, exist_ok=True)
+        file.write_bytes(data)
+        return True
 
     def on_env(self, env: Environment, config: MkDocsConfig, files: Files) -> Environment:
         """Material's templates are compiled once per `mkdocs serve`."""
@@ -152,13 +144,10 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):  # type: ignore[no-untyp
     def on_page_read_source(self, page: Page, config: MkDocsConfig) -> str | None:
         """An entry page's source is the Markdown made from its front matter
         (MkDocs would parse every file's YAML a second time, and could not
-        decode a file that is not UTF-8). The blank first line tells MkDocs
-        there is no metadata, unless the page brings its own (a map page's
-        `hide`)."""
+        decode a file that is not UTF-8)."""
         if self.site is None or page.file.src_uri not in self.site.titles:
             return None
-        markdown = self.site.markdown[page.file.src_uri]
-        return markdown if markdown.startswith("---\n") else "\n" + markdown
+        return self._scratch_path(page.file.src_uri).read_text(encoding="utf-8")
 
     def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
         src, site = page.file.src_uri, self.site
@@ -180,6 +169,18 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):  # type: ignore[no-untyp
             # name: the theme writes it raw, so it becomes escaped text.
             page.meta["title"] = escape(unescape(page.title or ""))
         return html
+
+
+def _mark_changed(files: Files, changed: dict[str, str]) -> None:
+    """Under `--dirty`, MkDocs builds again only the files it sees modified;
+    a team page changes when a map it owns does. So a changed entry page
+    gets its Markdown as content, which MkDocs counts as modified; its
+    source path stays, for other plugins (git dates)."""
+    for file in files.documentation_pages():
+        if file.src_uri in changed:
+            source = file.abs_src_path
+            file.content_string = changed[file.src_uri]
+            file.abs_src_path = source
 
 
 def _shown(config: MkDocsConfig) -> str:
