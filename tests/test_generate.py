@@ -9,7 +9,7 @@ from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import pytest
-from conftest import Site, SiteProject, copy_project, generated
+from conftest import REPO, TODAY, Site, SiteProject, copy_project, generated
 
 
 def pages_and_links(site: Site) -> dict[str, set[str]]:
@@ -72,3 +72,21 @@ def test_a_broken_map_keeps_its_page_and_fails_generate(project: SiteProject) ->
     assert done.returncode == 1
     assert "content/maps/first-home-claim.md:4:8: JS113 phase:" in done.stderr
     assert "!!! failure" in (project.root / "build/maps/first-home-claim.md").read_text()
+
+
+def test_pages_of_latin1_content_hold_no_wider_character(tmp_path: Path) -> None:
+    """Python stores a string with one character above U+00FF at two or four
+    bytes per character, and MkDocs holds every page: our symbols are
+    character references."""
+    sys.path.insert(0, str(REPO / "bench"))
+    import synthetic
+
+    from journeysite.core.catalog import build
+    from journeysite.pages.generate import generate
+    from journeysite.pages.views import Paths
+
+    synthetic.write(tmp_path, 40)
+    site = generate(build(tmp_path, TODAY), Paths(), {})
+    symbols = {"&#x2714;", "&#x26A0;", "&#x25F7;"}  # fresh, overdue, due
+    assert all(any(s in md for md in site.markdown.values()) for s in symbols)
+    assert {path: max(md) for path, md in site.markdown.items() if max(md) > "\xff"} == {}

@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from markupsafe import Markup
+
 from journeysite.core.catalog import Catalog
 from journeysite.core.kpis import Track, amount
 from journeysite.core.model import Better
@@ -40,7 +42,7 @@ class Measure:
     #: The latest change, signed ("+3 %"), and the date it is counted from.
     change: str | None
     since: dt.date | None
-    #: ▲, ▼ or = for the latest change.
+    #: ▲, ▼ or = for the latest change (a character reference: see `render.py`).
     arrow: str
     improving: bool | None
     stale: bool
@@ -72,7 +74,7 @@ def measure(catalog: Catalog, track: Track, map_id: str | None) -> Measure:
         to_go=amount(abs(gap), unit) if gap is not None and on_target is False else "", on_target=on_target,
         change=("+" if change > 0 else "") + amount(change, unit) if change is not None else None,
         since=previous.date if previous is not None else None,
-        arrow="" if change is None else "▲" if change > 0 else "▼" if change < 0 else "=",
+        arrow="" if change is None else Markup("&#x25B2;") if change > 0 else Markup("&#x25BC;") if change < 0 else "=",
         improving=track.improving(better) if better else None,
         stale=track.stale(catalog.today, days), stale_after=days, spark=spark, spark_target=spark_target,
     )

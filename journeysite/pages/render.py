@@ -4,6 +4,10 @@ Templates write Markdown, so MkDocs still builds the table of contents,
 validates links and indexes search. Every user string goes through one of two
 filters, because in this Markdown it must be inert twice: as HTML (autoescape)
 and as Markdown (`*`, `[`, `|`, `{` ... become character references).
+
+Templates write symbols above U+00FF (a check mark, an arrow) as character
+references: Python stores a string holding one such character at two or four
+bytes per character, and MkDocs holds every page's Markdown and HTML.
 """
 
 from __future__ import annotations

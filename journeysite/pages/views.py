@@ -40,9 +40,9 @@ V = TypeVar("V")
 EMAIL = re.compile(r"([A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,})")
 EMOTIONS = {1: "very negative", 2: "negative", 3: "neutral", 4: "positive", 5: "very positive"}
 FRESHNESS = {
-    "fresh": ("\u2714", "Fresh"),
-    "due": ("\u25f7", "Review due"),  # a clock face that text fonts have (the emoji alarm clock needs an emoji font)
-    "overdue": ("\u26a0", "Review overdue"),
+    "fresh": (Markup("&#x2714;"), "Fresh"),
+    "due": (Markup("&#x25F7;"), "Review due"),  # a clock face that text fonts have (the emoji alarm clock needs an emoji font)
+    "overdue": (Markup("&#x26A0;"), "Review overdue"),
     "unvalidated": ("?", "Never validated"),
 }
 
