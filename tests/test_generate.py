@@ -86,7 +86,7 @@ def test_pages_of_latin1_content_hold_no_wider_character(tmp_path: Path) -> None
     from journeysite.pages.views import Paths
 
     synthetic.write(tmp_path, 40)
-    site = generate(build(tmp_path, TODAY), Paths(), {})
+    pages = dict(generate(build(tmp_path, TODAY), Paths(), {}).pages)
     symbols = {"&#x2714;", "&#x26A0;", "&#x25F7;"}  # fresh, overdue, due
-    assert all(any(s in md for md in site.markdown.values()) for s in symbols)
-    assert {path: max(md) for path, md in site.markdown.items() if max(md) > "\xff"} == {}
+    assert all(any(s in md for md in pages.values()) for s in symbols)
+    assert {path: max(md) for path, md in pages.items() if max(md) > "\xff"} == {}

@@ -70,7 +70,7 @@ def pages(kb: KnowledgeBase, cache: ParseCache, memo: PageMemo | None, today: dt
           edits: Mapping[str, Edit] | None = None) -> dict[str, str]:
     insights = Insights(build(kb.root, today, cache=cache))
     edits = edits or {}
-    return rendered([*entry_jobs(insights, Paths(), edits, memo), *generated_jobs(insights, Paths(), (), edits, memo)], memo)
+    return dict(rendered([*entry_jobs(insights, Paths(), edits, memo), *generated_jobs(insights, Paths(), (), edits, memo)], memo))
 
 
 @pytest.mark.parametrize("parts", [True, False], ids=["serve", "build"])

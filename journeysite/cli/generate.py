@@ -53,10 +53,10 @@ def write_site(project: Project, catalog: Catalog, out: Path, engine: str = "zen
     site = generate(catalog, paths, edits, files)
     written = 0
     for rel, source in files.items():
-        if rel not in site.markdown:
+        if rel not in site.titles and rel not in site.derived:
             _write(out / rel, source.read_bytes())
             written += 1
-    for rel, markdown in site.markdown.items():
+    for rel, markdown in site.pages:
         _write(out / rel, markdown.encode("utf-8"))
         written += 1
     for rel, source in assets(installed_script()).items():

@@ -181,7 +181,7 @@ def doc_links(value: str, origin: str) -> Iterator[tuple[str, str]]:
             yield unquote(str(token.attrs["href"])), found[0]
 
 
-@functools.lru_cache(maxsize=65536)
+@functools.lru_cache(maxsize=4096)
 def relative(target: str, page: str) -> str:
     """Link from the Markdown page `page` to `target`, both relative to docs."""
     return relpath(target, posixpath.dirname(page))

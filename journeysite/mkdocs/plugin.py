@@ -91,6 +91,7 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):  # type: ignore[no-untyp
             (log.info if d.severity is Severity.INFO else log.warning)(d.format(shown))
         edits = last_edited(docs, [e.path for e in catalog.maps.values()], self.today, catalog)
         site = self.site = generate(catalog, self.paths, edits, {f.src_uri for f in files}, self.memo)
+        changed = [path for path, markdown in site.pages if self._scratch_file(path, markdown, path in site.titles)]
         if self.memo is not None:
             self.memo.keep()
         auto = self.settings.nav_entries == "auto"
@@ -98,10 +99,8 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):  # type: ignore[no-untyp
         if auto and not self.nav_entries:
             log.info(f"{len(catalog.maps)} maps: the navigation lists index pages only, so the build stays fast "
                      f"(nav_entries: auto lists entries up to {NAV_ENTRIES_LIMIT} maps; set it to true to list them all)")
-        changed = {path: md for path, md in sorted(site.markdown.items()) if self._scratch_file(path, md, path in site.titles)}
-        site.markdown.clear()  # MkDocs reads each page from its scratch file
         if self.dirty:
-            _mark_changed(files, {path: md for path, md in changed.items() if path in site.titles})
+            _mark_changed(files, {path: self._scratch_path(path) for path in changed if path in site.titles})
         for path in sorted(site.derived):
             files.append(File.generated(config, path, abs_src_path=str(self._scratch_path(path))))
         for path, source in self.assets.items():
@@ -171,7 +170,7 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):  # type: ignore[no-untyp
         return html
 
 
-def _mark_changed(files: Files, changed: dict[str, str]) -> None:
+def _mark_changed(files: Files, changed: dict[str, Path]) -> None:
     """Under `--dirty`, MkDocs builds again only the files it sees modified;
     a team page changes when a map it owns does. So a changed entry page
     gets its Markdown as content, which MkDocs counts as modified; its
@@ -179,7 +178,7 @@ def _mark_changed(files: Files, changed: dict[str, str]) -> None:
     for file in files.documentation_pages():
         if file.src_uri in changed:
             source = file.abs_src_path
-            file.content_string = changed[file.src_uri]
+            file.content_string = changed[file.src_uri].read_text(encoding="utf-8")
             file.abs_src_path = source
 
 

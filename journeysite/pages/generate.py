@@ -8,7 +8,7 @@ HTML blocks that any Python-Markdown engine renders the same way.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -29,11 +29,12 @@ SCRIPTS = (MERMAID_PATH, SCRIPT)
 
 @dataclass(frozen=True)
 class GeneratedSite:
-    """Every page of the site that the generator writes, as Markdown by path."""
+    """Every page of the site that the generator writes, as Markdown."""
 
     #: Map, persona and team pages (standing in for the author's file at the
-    #: same path) and the pages the site derives; `maps.json` is not a page.
-    markdown: dict[str, str]
+    #: same path) and the pages the site derives, by path; `maps.json` is not
+    #: a page. Each is rendered as it is read, and read once.
+    pages: Iterator[tuple[str, str]]
     #: Titles of the entry pages, by path.
     titles: dict[str, str]
     #: Pages the site derives (not an author's file), and `maps.json`.
@@ -50,12 +51,13 @@ def generate(catalog: Catalog, paths: Paths, edits: Mapping[str, Edit], existing
              memo: PageMemo | None = None) -> GeneratedSite:
     """Every page of `catalog` (`existing`: the author's files, whose paths
     the site does not generate over). With a `memo`, a page is rendered
-    again only when what it shows changed (`mkdocs serve`)."""
+    again only when what it shows changed (`mkdocs serve`); keep the memo
+    only after reading every page."""
     insights = Insights(catalog)
     entries = entry_jobs(insights, paths, edits, memo)
     derived = generated_jobs(insights, paths, set(existing), edits, memo)
     return GeneratedSite(
-        markdown=rendered([*entries, *derived], memo),
+        pages=rendered([*entries, *derived], memo),
         titles={j.path: j.title for j in entries if j.title is not None},
         derived=frozenset(j.path for j in derived),
         entries=frozenset({j.path for j in entries} | {paths.touchpoint(tid) for tid in catalog.touchpoints}

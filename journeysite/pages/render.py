@@ -55,7 +55,7 @@ _PLAIN = str.maketrans(
 )
 
 
-@functools.lru_cache(maxsize=65536)
+@functools.lru_cache(maxsize=4096)
 def _plain_text(value: str) -> Markup:
     return Markup(_SPACE.sub(" ", value).translate(_PLAIN))
 
@@ -201,7 +201,7 @@ def page_url(src: str, directory_urls: bool) -> str:
     return f"{stem}/"
 
 
-@functools.lru_cache(maxsize=65536)
+@functools.lru_cache(maxsize=4096)
 def href(target: str, page: str, directory_urls: bool, from_file: bool = False) -> str:
     """The relative URL from the page of `page` to the page of `target`; with
     `from_file`, relative to the folder of the file `page` instead, as

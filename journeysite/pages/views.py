@@ -11,7 +11,7 @@ import itertools
 import json
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cache, partial
 from typing import Any, TypeVar, cast
@@ -494,11 +494,12 @@ class Job:
     title: str | None = None
 
 
-def rendered(jobs: Iterable[Job], memo: PageMemo | None = None) -> dict[str, str]:
-    """The Markdown of each job's page, by path; with a `memo`, a page is
-    rendered only when its inputs changed."""
+def rendered(jobs: Iterable[Job], memo: PageMemo | None = None) -> Iterator[tuple[str, str]]:
+    """Each job's path and page, rendered as it is asked for, so that a large
+    site is never in memory whole; with a `memo`, a page is rendered again
+    only when its inputs changed."""
     memo = memo if memo is not None else PageMemo()
-    return {j.path: memo.value(j.path, j.inputs(), j.render) for j in jobs}
+    return ((j.path, memo.value(j.path, j.inputs(), j.render)) for j in jobs)
 
 
 def entry_jobs(
