@@ -498,7 +498,8 @@ def rendered(jobs: Iterable[Job], memo: PageMemo | None = None) -> Iterator[tupl
     """Each job's path and page, rendered as it is asked for, so that a large
     site is never in memory whole; with a `memo`, a page is rendered again
     only when its inputs changed."""
-    memo = memo if memo is not None else PageMemo()
+    if memo is None:
+        return ((j.path, j.render()) for j in jobs)
     return ((j.path, memo.value(j.path, j.inputs(), j.render)) for j in jobs)
 
 
