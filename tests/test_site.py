@@ -368,6 +368,33 @@ def test_broken_map_gets_an_error_box_and_fails_strict(project: SiteProject) -> 
     assert "Traceback" not in strict.stderr
 
 
+def test_a_one_off_build_renders_without_the_catalog_in_memory(project: SiteProject) -> None:
+    """MkDocs holds every page to the end of a build; the catalog, the parse
+    cache and the generated Markdown must not be held beside them."""
+    import gc
+
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.plugins import BasePlugin
+
+    from journeysite.core.model import Entry, Map
+
+    held: list[int] = []
+
+    class Probe(BasePlugin):  # type: ignore[type-arg]
+        def on_env(self, env: object, config: object, files: object) -> object:  # after every page is read and rendered
+            gc.collect()
+            held.append(sum(isinstance(o, (Entry, Map)) for o in gc.get_objects()))
+            return env
+
+    config = load_config(str(project.root / "mkdocs.yml"))
+    config.plugins["probe"] = Probe()
+    config.plugins.on_startup(command="build", dirty=False)
+    build(config)
+    assert held == [0]
+    assert Path(config.site_dir, "insights/freshness/index.html").is_file()
+
+
 def test_one_plugin_object_builds_twice_the_same(project: SiteProject, monkeypatch: pytest.MonkeyPatch) -> None:
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
