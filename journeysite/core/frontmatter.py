@@ -50,28 +50,40 @@ class Marks:
     Positions are kept flat, in the order the YAML loader builds the data:
     for each item of a mapping or list, three numbers (its key's position,
     or 0 in a list; its value's; how many numbers its own items take, to
-    skip them), then its items'. A table per container, keyed by identity,
-    cost more to build, pickle and keep than the data itself, and positions
-    are looked up only to report a problem.
+    skip them), then its items'; and each item's key (None in a list), in
+    the same order. A table per container, keyed by identity, cost more to
+    build and keep than the data itself, and so would keeping the data
+    (`mkdocs serve` keeps the marks of every file): positions are looked up
+    only to report a problem.
     """
 
-    data: Any = None
+    names: tuple[str | None, ...] = ()
     table: array[int] = field(default_factory=lambda: array("q"))
     root: Packed = 1 << COLUMN_BITS | 1
 
     def _walk(self, path: Path) -> tuple[Position, Position | None]:
-        here, key, node, at = self.root, 0, self.data, 0
+        here, key, at, end = self.root, 0, 0, len(self.table)
         for part in path:
-            index = _index(node, part)
-            if index < 0:
+            found = self._find(part, at, end)
+            if found < 0:
                 break
-            for _ in range(index):  # skip the items before it, with theirs
-                at += 3 + self.table[at + 2]
-            key, here = self.table[at], self.table[at + 1]
-            node, at = node[part], at + 3
+            key, here = self.table[found], self.table[found + 1]
+            at, end = found + 3, found + 3 + self.table[found + 2]
         else:
             return _unpack(here), _unpack(key) if key else None
         return _unpack(here), None
+
+    def _find(self, part: str | int, at: int, end: int) -> int:
+        """Where the item `part` starts among the items from `at` to `end`
+        (a container's), or -1."""
+        index = 0
+        while at < end:
+            name = self.names[at // 3]
+            if (name == part) if isinstance(part, str) else (name is None and index == part):
+                return at
+            at += 3 + self.table[at + 2]  # skip the item, with its own items
+            index += 1
+        return -1
 
     def value(self, path: Path) -> Position:
         """Where the value at `path` is, or its nearest recorded ancestor."""
@@ -80,15 +92,6 @@ class Marks:
     def key(self, path: Path) -> Position:
         value, key = self._walk(path)
         return key or value
-
-
-def _index(node: Any, part: str | int) -> int:
-    """Where `part` is among the items of a mapping or list, or -1."""
-    if isinstance(node, dict):
-        return next((i for i, name in enumerate(node) if name == part), -1)
-    if isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
-        return part
-    return -1
 
 
 class InvalidDate(str):
@@ -155,6 +158,7 @@ class _Loader(_BaseLoader):
         super().__init__(text)
         self.first_line = first_line
         self.marks: list[int] = []  # see `Marks`
+        self.names: list[str | None] = []
         self.duplicates: list[tuple[Packed, str, Packed]] = []
         #: Items of `[a, b]` lists that look like the rest of a sentence the comma cut in two.
         self.split: list[tuple[Packed, str]] = []
@@ -205,10 +209,11 @@ class _Loader(_BaseLoader):
             if type(item) is yaml.ScalarNode and not item.style and item.value[:1].islower() and " " in item.value:
                 self.split.append((self.at(item), item.value))
 
-    def _item(self, key: Packed, node: yaml.Node, depth: int) -> Any:
-        """The value of an item of a list (`key` 0) or mapping, its positions
-        recorded (see `Marks`)."""
+    def _item(self, key: Packed, node: yaml.Node, depth: int, name: str | None = None) -> Any:
+        """The value of an item of a list (`key` 0, no `name`) or mapping,
+        its positions recorded (see `Marks`)."""
         marks = self.marks
+        self.names.append(name)
         if type(node) is yaml.ScalarNode:
             marks += (key, self.at(node), 0)
             return node.value if node.tag == _STR else self.build(node)
@@ -230,7 +235,7 @@ class _Loader(_BaseLoader):
                 first = next(k for k, _ in node.value if k.value == name)
                 self.duplicates.append((self.at(key_node), name, self.at(first)))
                 continue
-            data[name] = self._item(self.at(key_node), value_node, depth)
+            data[name] = self._item(self.at(key_node), value_node, depth, name)
         return data
 
 
@@ -317,7 +322,7 @@ def parse_yaml(text: str, path: str, first_line: int = 1) -> Document:
     finally:
         if loader is not None:
             loader.dispose()
-    marks = Marks(data, array("q", loader.marks), loader.at(node))
+    marks = Marks(tuple(loader.names), array("q", loader.marks), loader.at(node))
     duplicates = [
         Diagnostic(path, *_unpack(at), "JS106", name, f"duplicate key '{name}' (first at line {_unpack(first)[0]}); YAML would silently keep only the last")
         for at, name, first in loader.duplicates
