@@ -277,11 +277,13 @@ class Parts:
         memo = self.memo
         seen: dict[tuple[str, str], int] = {}
 
-        def part(memo: PageMemo, mid: str, run: list[Any], macro: Any) -> Markup:
+        def part(memo: PageMemo, mid: str, run: list[Any], macro: Any) -> str:
+            """A run's rows, kept as plain text: a `Markup` is one more object
+            for the garbage collector to walk, thousands of times over."""
             n = seen[macro.name, mid] = seen.get((macro.name, mid), -1) + 1
             entry = self.maps.get(mid)
             inputs = (self.shared, entry, self.edits.get(entry.path) if entry else None, run)
-            return memo.part(page, f"{macro.name}:{mid}:{n}", inputs, lambda: Markup(macro(run)))
+            return memo.part(page, f"{macro.name}:{mid}:{n}", inputs, lambda: str(macro(run)))
 
         def per_map(items: Iterable[Any], macro: Any) -> Markup:
             if memo is None or not memo.parts:  # nothing to keep: one call for all rows
