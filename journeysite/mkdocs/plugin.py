@@ -1,8 +1,10 @@
-"""The MkDocs plugin: feeds the generator's pages to MkDocs, in memory.
+"""The MkDocs plugin: feeds the generator's pages to MkDocs, each through a
+scratch file that MkDocs reads when it builds the page (MkDocs holds every
+page to the end of a build; it need not hold our copy too).
 
 Per-build state is reset in `on_config`, because MkDocs keeps one plugin
 object across `mkdocs serve` rebuilds (`on_startup` is defined). Kept between
-builds, keyed by content: the parse cache and the page memo.
+`serve` rebuilds, keyed by content: the parse cache and the page memo.
 """
 
 from __future__ import annotations
@@ -120,7 +122,7 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):  # type: ignore[no-untyp
         if self.scratched.get(path) is markdown:  # under `serve`, the memo's own string: not rendered again
             return False
         file = self._scratch_path(path)
-        data = ("\n" if entry and not markdown.startswith("---\n") else "").encode() + markdown.encode("utf-8")
+        data = (b"\n" if entry and not markdown.startswith("---\n") else b"") + markdown.encode("utf-8")
         if self.memo is not None:
             self.scratched[path] = markdown
         if file.is_file() and file.read_bytes() == data:

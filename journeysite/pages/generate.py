@@ -1,6 +1,6 @@
 """The generator: a knowledge base and a date in, every page and asset out.
 
-Engine-neutral: the MkDocs plugin feeds the result to MkDocs in memory, and
+Engine-neutral: the MkDocs plugin feeds the result to MkDocs page by page, and
 `journeysite generate` writes it as a plain docs folder that Zensical,
 MkDocs or ProperDocs build without the plugin. Pages are Markdown with raw
 HTML blocks that any Python-Markdown engine renders the same way.
