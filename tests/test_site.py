@@ -551,7 +551,8 @@ def test_the_map_canvas_is_one_grid_with_the_curve_over_its_steps(example_site: 
     assert customer == ["50,88 150,50", "350,31 450,50"]  # 1 and 3, a gap (not measured), then 4 and 3
     handler = [p["points"] for p in svg.select("polyline.js-curve--2")]
     assert handler == ["50,69", "450,69"]  # the claims handler scored two steps apart: two runs, each a dot
-    assert [(d["x1"], d["y1"]) for d in svg.select("line.js-dot--3")] == [("350", "50")]  # the loss adjuster: one step
+    assert [d["d"] for d in svg.select("path.js-dot--3")] == ["M350 50h0"]  # the loss adjuster: one step
+    assert [d["d"] for d in svg.select("path.js-dot--1")] == ["M50 88h0M150 50h0M350 31h0M450 50h0"]  # a dot per scored step
     assert "Claim progress messages (SMS and email) (sms, email)" in grid.get_text(" ", strip=True)
     html = example_site.html("maps/storm-damage-claim/")
     assert html.select_one(".md-sidebar--primary[hidden]") is not None and html.select_one(".md-sidebar--secondary[hidden]") is not None

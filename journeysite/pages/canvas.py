@@ -28,8 +28,10 @@ class Curve:
     primary: bool
     #: Polyline points, one list per run of scored steps: an unscored step is a gap.
     runs: tuple[str, ...]
-    #: (x, y, score, step name) of each scored step, x and y as SVG writes them.
-    dots: tuple[tuple[str, str, int, str], ...]
+    #: An SVG path of one zero-length stroke per scored step, which its round
+    #: cap draws as a dot: one element for all of them, as a page's size and
+    #: its search indexing grow with its elements.
+    dots: str
 
 
 @dataclass(frozen=True)
@@ -62,9 +64,9 @@ def canvas(catalog: Catalog, m: Map) -> Canvas:
                 continue
             x, y = f"{i * COLUMN + COLUMN / 2:g}", f"{_y(score):g}"
             runs[-1].append(f"{x},{y}")
-            dots.append((x, y, score, step.name))
+            dots.append(f"M{x} {y}h0")
         if dots:
             entry = catalog.personas.get(actor)
             curves.append(Curve(actor, entry.title if entry else actor, actor == m.persona,
-                                tuple(" ".join(run) for run in runs if run), tuple(dots)))
+                                tuple(" ".join(run) for run in runs if run), "".join(dots)))
     return Canvas(tuple((stage, f"stage-{i + 1}") for i, stage in enumerate(m.stages)), steps, tuple(curves))

@@ -13,7 +13,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from functools import cache, partial
+from functools import cache, lru_cache, partial
 from typing import Any, TypeVar, cast
 
 from markupsafe import Markup
@@ -163,17 +163,7 @@ class Refs:
         """A team's contact as text, its e-mail addresses as `mailto:` links."""
         entry = self.catalog.teams.get(team)
         contact = entry.data.contact if entry and entry.data else None
-        if not contact:
-            return text(None)
-        parts = []
-        for i, piece in enumerate(EMAIL.split(contact)):
-            if i % 2 == 0:
-                parts.append(text(piece))
-            elif self.html:
-                parts.append(Markup('<a href="mailto:{0}">{1}</a>').format(piece, text(piece)))
-            else:
-                parts.append(Markup("[{0}](mailto:{1})").format(text(piece), piece))
-        return Markup("").join(parts)
+        return _contact(contact, self.html) if contact else text(None)
 
     def touchpoint(self, ident: str) -> Markup:
         entry = self.catalog.touchpoints.get(ident)
@@ -182,6 +172,21 @@ class Refs:
     def system(self, ident: str) -> Markup:
         entry = self.catalog.systems.get(ident)
         return self.to(self.paths.system(ident), entry.title) if entry else text(ident)
+
+
+@lru_cache(maxsize=1024)
+def _contact(contact: str, html: bool) -> Markup:
+    """A contact as text with `mailto:` links, the same on every page: a map
+    page shows each of its teams' contacts, a knowledge base has few teams."""
+    parts = []
+    for i, piece in enumerate(EMAIL.split(contact)):
+        if i % 2 == 0:
+            parts.append(text(piece))
+        elif html:
+            parts.append(Markup('<a href="mailto:{0}">{1}</a>').format(piece, text(piece)))
+        else:
+            parts.append(Markup("[{0}](mailto:{1})").format(text(piece), piece))
+    return Markup("").join(parts)
 
 
 class PageMemo:
