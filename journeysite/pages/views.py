@@ -419,9 +419,10 @@ def persona_page(insights: Insights, entry: Entry[Any], paths: Paths = Paths()) 
 
 
 #: A team page lists at most this many maps in each of its listings. A team
-#: in a thousand maps gets them all on a page of their own, which search
-#: skips: its page stays readable, and quick to index again under `serve`.
-TEAM_MAPS = 100
+#: in more maps gets them all on a page of their own, which search skips:
+#: its page stays one a reader scans, and quick to index again under `serve`
+#: (Material's search parser walks even the listings it leaves out).
+TEAM_MAPS = 25
 
 
 @dataclass(frozen=True)
