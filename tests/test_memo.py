@@ -15,6 +15,7 @@ from journeysite.core.catalog import build
 from journeysite.core.indexes import Insights
 from journeysite.core.loader import ParseCache
 from journeysite.git.history import Edit
+from journeysite.pages import views
 from journeysite.pages.views import PageMemo, Paths, entry_jobs, generated_jobs, rendered
 
 V = TypeVar("V")
@@ -90,6 +91,27 @@ def test_memo_pages_equal_fresh_pages_after_every_edit(kb: KnowledgeBase, parts:
     (kb.root / "maps/repair-booking.md").unlink()
     kb.write("maps/second-claim.md", (kb.root / CLAIM).read_text().replace("title: Make a first claim", "title: A second claim"))
     assert pages(kb, cache, memo) == pages(kb, ParseCache(), None)
+
+
+def test_an_edit_renders_only_the_page_of_a_long_listing_that_lists_the_map(kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Touchpoint and system listings come in pages of PAGE_MAPS maps: an edit
+    renders again the page that lists the edited map, not the others, and
+    every page still equals a fresh render."""
+    monkeypatch.setattr(views, "PAGE_MAPS", 1)
+    cache, memo = ParseCache(), CountingMemo(parts=True)
+    first = pages(kb, cache, memo)
+    listing = ["touchpoints/claim-updates.md", *(f"touchpoints/claim-updates/{n}.md" for n in range(2, 6))]
+    assert [path for path in first if path.startswith("touchpoints/claim-updates")] == listing
+    assert [path for path in first if path.startswith("systems/claims-system")] == ["systems/claims-system.md", "systems/claims-system/2.md"]
+    memo.keep()
+    kb.edit("maps/repair-booking.md", "title: Book a repair with a network repairer", "title: Book the repairer")
+    second = pages(kb, cache, memo)
+    assert second == pages(kb, ParseCache(), None)
+    assert {path for path in listing if path in memo.computed} == {"touchpoints/claim-updates/3.md"}
+    assert [path for path in listing if first[path] != second[path]] == ["touchpoints/claim-updates/3.md"]
+    for what, rel, old, new in EDITS:
+        kb.edit(rel, old, new)
+        assert pages(kb, cache, memo) == pages(kb, ParseCache(), None), what
 
 
 def test_an_edit_renders_only_the_pages_and_rows_that_show_it(kb: KnowledgeBase) -> None:

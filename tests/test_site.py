@@ -572,10 +572,14 @@ def test_map_page_puts_the_authors_words_right_after_the_journey(example_site: S
     assert about.find_next_sibling().get_text().startswith("The end-to-end buying journey of a first-time homeowner")
 
 
-def test_a_team_in_more_maps_than_its_page_lists_gets_a_page_with_them_all(project: SiteProject) -> None:
+def test_a_team_in_more_maps_than_its_page_lists_gets_a_page_with_them_all(project: SiteProject, monkeypatch: pytest.MonkeyPatch) -> None:
     """A team page lists its first TEAM_MAPS maps in each list and links to a
-    page with all of them, which search skips and navigation leaves out."""
+    listing of all of them (in pages of PAGE_MAPS maps), which search skips
+    and navigation leaves out."""
+    from journeysite.pages import views
     from journeysite.pages.views import TEAM_MAPS
+
+    monkeypatch.setattr(views, "PAGE_MAPS", 10)
 
     source = project.root / "content" / "maps" / "recommend-larkspur.md"
     text = source.read_text(encoding="utf-8")
@@ -598,8 +602,54 @@ def test_a_team_in_more_maps_than_its_page_lists_gets_a_page_with_them_all(proje
     full = site.article("teams/marketing/all/")
     assert full.h1.get_text(" ", strip=True).startswith(f"{hostile}: every map")
     assert not full.select("img, em") and "alert" not in site.html("teams/marketing/all/").title.get_text().replace(hostile, "")
-    assert len(full.find("h3", id="maps").find_next("ul").select("li")) == owned > TEAM_MAPS
-    assert len(full.find("h3", id="stages-and-steps").find_next("table").select("tbody tr")) > TEAM_MAPS
+    # Every map the team owns or has a part in, ten a page, each on one page only.
+    pages = ["teams/marketing/all/", "teams/marketing/all/2/", "teams/marketing/all/3/"]
+    assert [a["href"] for a in full.select_one("nav.js-pager").select("a")] == ["2/", "3/"] and not (site.root / pages[0] / "4").exists()
+    owned_items = [li.a["href"] for page in pages for li in site.article(page).find("h3", id="maps").find_next("ul").select("li")]
+    assert len(owned_items) == len(set(owned_items)) == owned > TEAM_MAPS
+    rows = [len(site.article(page).find("h3", id="stages-and-steps").find_next("table").select("tbody tr")) for page in pages]
+    assert rows[:2] == [10, 10] and sum(rows) > TEAM_MAPS
+    assert heading(site.article(pages[1]).h1).endswith("every map, page 2")
     index = json.loads((site.root / "search/search_index.json").read_text())
     assert not [d for d in index["docs"] if d["location"].startswith("teams/marketing/all/")]
-    assert "teams/marketing/all/" not in {a["href"].lstrip("./") for a in site.html("teams/").select(".md-nav a[href]")}
+    navigation = {a["href"].lstrip("./") for a in site.html("teams/").select(".md-nav a[href]")}
+    assert not [href for href in navigation if "/all" in href]
+
+
+def test_a_long_listing_comes_in_pages_that_link_to_each_other(project: SiteProject, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A touchpoint or system page lists at most PAGE_MAPS maps; the rest
+    follow on numbered pages, each listing its own maps once, linked both
+    ways, and kept out of navigation and search."""
+    from journeysite.pages import views
+
+    monkeypatch.setattr(views, "PAGE_MAPS", 2)
+    site = project.build(strict=True)
+    users = ["claim-photo-evidence", "first-home-claim", "repair-booking", "storm-damage-claim-future", "storm-damage-claim"]
+    addresses = ["touchpoints/claim-updates/", "touchpoints/claim-updates/2/", "touchpoints/claim-updates/3/"]
+    listed = []
+    for number, address in enumerate(addresses, 1):
+        article = site.article(address)
+        assert heading(article.h1) == "Claim progress messages (SMS and email)" + (f", page {number}" if number > 1 else "")
+        assert "Used in 11 steps" in article.get_text(" ", strip=True), "the summary counts every page's steps"
+        top, bottom = article.select("nav.js-pager")
+        assert top.get_text(" ", strip=True) == bottom.get_text(" ", strip=True)
+        assert top.get_text(" ", strip=True).startswith(f"Maps {2 * number - 1}\u2013{min(2 * number, 5)} of 5:"
+                                                        if number < 3 else "Map 5 of 5:")
+        assert top.select_one("[aria-current=page]").get_text() == str(number)
+        links = {a.get_text(): a for a in top.select("a")}
+        assert sorted(links) == [str(n) for n in range(1, 4) if n != number]
+        for n, a in links.items():
+            assert resolve(site, address, a["href"]) == resolve(site, addresses[int(n) - 1], "")
+            assert a.get("rel") == (["next"] if int(n) == number + 1 else ["prev"] if int(n) == number - 1 else None)
+        listed.append(list(dict.fromkeys(
+            Path(urlsplit(a["href"]).path).name for a in article.select("table tbody tr td:first-child a"))))
+    assert listed == [users[0:2], users[2:4], users[4:5]]
+
+    one = site.article("touchpoints/claims-hotline/")
+    assert not one.select("nav.js-pager") and not (site.root / "touchpoints/claims-hotline/2").exists()
+    system = site.article("systems/claims-system/")
+    assert "Supports" in system.get_text() and not system.select("nav.js-pager")
+    navigation = {a["href"] for a in site.html("touchpoints/claim-updates/").select(".md-nav a[href]")}
+    assert not [href for href in navigation if "claim-updates/2" in href or "claim-updates/3" in href]
+    index = json.loads((site.root / "search/search_index.json").read_text())
+    assert not [d for d in index["docs"] if d["location"].startswith("touchpoints/claim-updates/")]

@@ -43,7 +43,8 @@ class GeneratedSite:
     entries: frozenset[str]
     #: Each map page's tags.
     tags: dict[str, list[str]]
-    #: Pages reached from another page only, never listed in navigation (a large team's full listing).
+    #: Pages reached from another page only, never listed in navigation (a
+    #: large team's full listing, the later pages of a long listing).
     hidden: frozenset[str] = frozenset()
 
 
@@ -63,7 +64,7 @@ def generate(catalog: Catalog, paths: Paths, edits: Mapping[str, Edit], existing
         entries=frozenset({j.path for j in entries} | {paths.touchpoint(tid) for tid in catalog.touchpoints}
                           | {paths.system(sid) for sid in catalog.systems}),
         tags={e.path: list(e.data.tags) for e in catalog.maps.values() if e.data is not None and e.data.tags},
-        hidden=frozenset(j.path for j in derived) & {paths.team_listing(tid) for tid in catalog.teams},
+        hidden=frozenset(j.path for j in derived if j.hidden),
     )
 
 

@@ -425,6 +425,51 @@ def persona_page(insights: Insights, entry: Entry[Any], paths: Paths = Paths()) 
 TEAM_MAPS = 25
 
 
+#: A page that lists steps or actions map by map (a touchpoint's, a
+#: system's, a team's full listing) shows at most this many maps; the rest
+#: follow on numbered pages (`touchpoints/ID/2/`). A reader pages instead of
+#: scrolling past hundreds of rows, and under `serve` an edit renders again
+#: only the page that lists the edited map, not every row of the listing.
+PAGE_MAPS = 100
+
+
+@dataclass(frozen=True)
+class Pager:
+    """One page of a listing cut into pages of `PAGE_MAPS` maps."""
+
+    #: This page's number, from 1.
+    number: int
+    #: Every page of the listing, in order: the first is the listing's own path.
+    paths: tuple[str, ...]
+    #: Ids of the maps this page lists.
+    maps: frozenset[str]
+    #: How many maps the whole listing has.
+    total: int
+
+    @property
+    def path(self) -> str:
+        return self.paths[self.number - 1]
+
+    @property
+    def first(self) -> int:
+        """The position of this page's first map in the listing, from 1."""
+        return (self.number - 1) * PAGE_MAPS + 1
+
+    @property
+    def last(self) -> int:
+        return min(self.number * PAGE_MAPS, self.total)
+
+
+def pages_of(path: str, map_ids: Iterable[str]) -> list[Pager]:
+    """The pages of a listing of these maps, given in the listing's order
+    (repeats are fine): one page when they fit on one, else `path` first,
+    then `path` without `.md` plus `/2.md`, `/3.md`..."""
+    ids = list(dict.fromkeys(map_ids))
+    runs = [ids[at : at + PAGE_MAPS] for at in range(0, len(ids), PAGE_MAPS)] or [[]]
+    paths = tuple(path if n == 1 else f"{path.removesuffix('.md')}/{n}.md" for n in range(1, len(runs) + 1))
+    return [Pager(n, paths, frozenset(run), len(ids)) for n, run in enumerate(runs, 1)]
+
+
 @dataclass(frozen=True)
 class TeamListings:
     """What a team page lists: its maps, the maps it contributes to, its
@@ -439,10 +484,14 @@ class TeamListings:
     cut: bool
 
     @classmethod
-    def of(cls, owned: indexes.Ownership, limit: int | None = TEAM_MAPS) -> TeamListings:
+    def of(cls, owned: indexes.Ownership, limit: int | None = TEAM_MAPS, only: frozenset[str] | None = None) -> TeamListings:
+        """The lists cut to their first `limit` maps, or (`limit` None) to the maps in `only`."""
         rows = _by_map(owned)
         if limit is None:
-            return cls(owned.maps, owned.contributes_to, rows, owned.actions, cut=False)
+            if only is None:
+                return cls(owned.maps, owned.contributes_to, rows, owned.actions, cut=False)
+            keep = partial(_only_maps, maps=only)
+            return cls(keep(owned.maps), keep(owned.contributes_to), keep(rows), keep(owned.actions), cut=False)
         first = partial(_first_maps, limit=limit)
         return cls(first(owned.maps), first(owned.contributes_to), first(rows), first(owned.actions), cut=cls.long(owned, limit))
 
@@ -459,6 +508,16 @@ def _first_maps(items: list[Any], limit: int) -> list[Any]:
     return [item for item in items if _map_id(item) in first]
 
 
+def _only_maps(items: list[Any], maps: frozenset[str]) -> list[Any]:
+    return [item for item in items if _map_id(item) in maps]
+
+
+def _involved(owned: indexes.Ownership) -> list[str]:
+    """Ids of every map a team owns or has a part in, in id order: the order its full listing is paged in."""
+    return sorted({*owned.maps, *owned.contributes_to, *(mid for mid, _ in owned.stages),
+                   *(ref.map_id for ref in owned.steps), *(ref.map_id for ref in owned.actions)})
+
+
 def team_page(insights: Insights, entry: Entry[Any], paths: Paths = Paths(), parts: Parts = Parts()) -> str:
     catalog = insights.catalog
     owned = insights.ownership.get(entry.id, indexes.Ownership())
@@ -468,13 +527,12 @@ def team_page(insights: Insights, entry: Entry[Any], paths: Paths = Paths(), par
                  listing=paths.team_listing(entry.id) if lists.cut else None)
 
 
-def _team_inputs(insights: Insights, shared: tuple[Any, ...], e: Entry[Any]) -> Any:
-    """What a team's pages show: the team and every map that involves it."""
+def _team_inputs(insights: Insights, shared: tuple[Any, ...], e: Entry[Any], only: frozenset[str] | None = None) -> Any:
+    """What a team's pages show: the team and every map that involves it
+    (or, for a page of its full listing, those of them in `only`)."""
     catalog = insights.catalog
-    owned = insights.ownership.get(e.id, indexes.Ownership())
-    involved = {*owned.maps, *owned.contributes_to, *(mid for mid, _ in owned.stages),
-                *(ref.map_id for ref in owned.steps), *(ref.map_id for ref in owned.actions)}
-    return (shared, e, catalog.problems(e.path), [entry for mid, entry in catalog.maps.items() if mid in involved])
+    involved = _involved(insights.ownership.get(e.id, indexes.Ownership()))
+    return (shared, e, catalog.problems(e.path), [catalog.maps[mid] for mid in involved if only is None or mid in only])
 
 
 def _by_map(owned: indexes.Ownership) -> list[tuple[str, list[Any], list[StepRef]]]:
@@ -500,6 +558,9 @@ class Job:
     inputs: Callable[[], Any]
     render: Callable[[], str]
     title: str | None = None
+    #: Reached from another page only, never listed in navigation (a
+    #: team's full listing, the second and later pages of a listing).
+    hidden: bool = False
 
 
 def rendered(jobs: Iterable[Job], memo: PageMemo | None = None) -> Iterator[tuple[str, str]]:
@@ -570,33 +631,49 @@ def generated_jobs(
                 "status_counts": Counter(a.action.status for a in actions), "quadrants": QUADRANTS, "statuses": STATUSES}
 
     #: A step's row on the pages of its touchpoints, rendered once for all:
-    #: they are siblings (`Paths.touchpoint`), so their links are the same.
-    rows: dict[int, Markup] = {}
+    #: the first pages are siblings (`Paths.touchpoint`), and so are the
+    #: later ones, so their links are the same.
+    rows: dict[tuple[int, bool], Markup] = {}
 
-    def step_row(use: StepRef, macro: Callable[[StepRef], Markup]) -> Markup:
-        row = rows.get(id(use))  # the step refs live as long as `insights`
+    def step_row(use: StepRef, later: bool, macro: Callable[[StepRef], Markup]) -> Markup:
+        key = id(use), later  # the step refs live as long as `insights`
+        row = rows.get(key)
         if row is None:
-            row = rows[id(use)] = macro(use)
+            row = rows[key] = macro(use)
         return row
 
-    def touchpoint(tid: str) -> tuple[Any, dict[str, Any]]:
+    def touchpoint(tid: str, pager: Pager) -> tuple[Any, dict[str, Any]]:
         use = insights.touchpoint_usage[tid]
-        users = [catalog.maps[mid] for mid in dict.fromkeys(u.map_id for u in use.uses)]
-        return (shared, tid, users), {"tid": tid, "tp": catalog.touchpoints[tid], "use": use, "step_row": step_row}
+        uses = [u for u in use.uses if u.map_id in pager.maps]
+        users = [catalog.maps[mid] for mid in dict.fromkeys(u.map_id for u in uses)]
+        # The summary above the table counts every use, on every page.
+        return ((shared, tid, users, pager, len(use.uses), use.mean_emotion),
+                {"tid": tid, "tp": catalog.touchpoints[tid], "use": use, "uses": uses, "pager": pager,
+                 "step_row": partial(step_row, later=pager.number > 1)})
 
-    def team_listing(e: Entry[Any]) -> tuple[Any, dict[str, Any]]:
+    def team_listing(e: Entry[Any], pager: Pager) -> tuple[Any, dict[str, Any]]:
         owned = insights.ownership.get(e.id, indexes.Ownership())
         # `listings` makes the lists when the page is rendered, not when the memo only compares inputs.
-        return _team_inputs(insights, shared, e), {"entry": e, "owned": owned, "listings": partial(TeamListings.of, owned, None),
-                                                   "freshness": insights.freshness}
+        return ((_team_inputs(insights, shared, e, pager.maps), pager),
+                {"entry": e, "owned": owned, "listings": partial(TeamListings.of, owned, None, pager.maps),
+                 "freshness": insights.freshness, "pager": pager})
 
-    def system(sid: str) -> tuple[Any, dict[str, Any]]:
-        uses = insights.system_usage.get(sid, [])
+    def system(sid: str, pager: Pager) -> tuple[Any, dict[str, Any]]:
+        every = insights.system_usage.get(sid, [])
+        uses = [u for u in every if u.map_id in pager.maps]
         users = [catalog.maps[mid] for mid in dict.fromkeys(u.map_id for u in uses)]
-        return (shared, sid, catalog.systems[sid], users), {"sid": sid, "system": catalog.systems[sid], "uses": uses}
+        return ((shared, sid, catalog.systems[sid], users, pager, len(every)),
+                {"sid": sid, "system": catalog.systems[sid], "uses": uses, "pager": pager,
+                 "steps": len(every), "in_maps": pager.total})
+
+    def paged(path: str, template: str, map_ids: Iterable[str], spec: Callable[..., tuple[Any, dict[str, Any]]], *args: Any,
+              hidden: bool = False) -> Iterator[tuple[str, str, Callable[[], tuple[Any, dict[str, Any]]], bool]]:
+        """Each page of a listing, as `specs` has them; the pages after the first are hidden."""
+        for pager in pages_of(path, map_ids):
+            yield pager.path, template, partial(spec, *args, pager), hidden or pager.number > 1
 
     #: (path, template, its inputs and context): computed once, when first asked for.
-    specs: list[tuple[str, str, Callable[[], tuple[Any, dict[str, Any]]]]] = [
+    single: list[tuple[str, str, Callable[[], tuple[Any, dict[str, Any]]]]] = [
         (paths.maps_index, "maps_index.md", lambda: (everything(), {
             "rows": [(mid, e, insights.freshness.get(mid)) for mid, e in sorted(catalog.maps.items(), key=lambda item: (item[1].title.lower(), item[0]))],
             "coverage_of": lambda m: percent(evidence_coverage(m))})),
@@ -619,28 +696,30 @@ def generated_jobs(
             "rows": [(mid, m, percent(evidence_coverage(m))) for mid, m in catalog.valid_maps()]})),
         (paths.wins, "wins.md", lambda: (everything(), {"wins": indexes.wins(catalog)})),
         (paths.tags, "tags.md", lambda: (everything(), {})),
-        *((paths.touchpoint(tid), "touchpoint.md", partial(touchpoint, tid)) for tid in sorted(catalog.touchpoints)),
-        *((paths.team_listing(tid), "team_listing.md", partial(team_listing, e)) for tid, e in sorted(catalog.teams.items())
-          if TeamListings.long(insights.ownership.get(tid, indexes.Ownership()))),
     ]
     if catalog.metrics:  # a site without metrics.yml keeps the pages it had
-        specs.append((paths.metrics, "metrics.md", lambda: (everything(), {
+        single.append((paths.metrics, "metrics.md", lambda: (everything(), {
             "by_metric": by_metric(catalog), "problems": catalog.problems(paths.settings.metrics_file)})))
     if catalog.systems:
-        specs += [
-            (paths.systems_index, "systems_index.md", lambda: (everything(), {
-                "usage": insights.system_usage, "problems": catalog.problems(paths.settings.systems_file)})),
-            *((paths.system(sid), "system.md", partial(system, sid)) for sid in sorted(catalog.systems)),
-        ]
+        single.append((paths.systems_index, "systems_index.md", lambda: (everything(), {
+            "usage": insights.system_usage, "problems": catalog.problems(paths.settings.systems_file)})))
+    #: The same, and whether the page is hidden: listings come in pages.
+    specs = [(path, template, spec, False) for path, template, spec in single]
+    specs += [page for tid in sorted(catalog.touchpoints)
+              for page in paged(paths.touchpoint(tid), "touchpoint.md", (u.map_id for u in insights.touchpoint_usage[tid].uses), touchpoint, tid)]
+    specs += [page for tid, e in sorted(catalog.teams.items()) if TeamListings.long(owned := insights.ownership.get(tid, indexes.Ownership()))
+              for page in paged(paths.team_listing(tid), "team_listing.md", _involved(owned), team_listing, e, hidden=True)]
+    specs += [page for sid in sorted(catalog.systems)
+              for page in paged(paths.system(sid), "system.md", (u.map_id for u in insights.system_usage.get(sid, [])), system, sid)]
 
     def page(template: str, path: str, spec: Callable[[], tuple[Any, dict[str, Any]]], parts: Parts = parts) -> str:
         return (WIDE if template in WIDE_PAGES else LISTING) + _page(template, catalog, paths, path, parts, **spec()[1])
 
     jobs: list[Job] = []
-    for path, template, spec in specs:
+    for path, template, spec, hidden in specs:
         if path not in skip:
             once = cache(spec)  # inputs and context from one call
-            jobs.append(Job(path, partial(_inputs, once), partial(page, template, path, once)))
+            jobs.append(Job(path, partial(_inputs, once), partial(page, template, path, once), hidden=hidden))
     if paths.data not in skip:
         jobs.append(Job(paths.data, everything, lambda: catalog_json(insights, memo)))
     if paths.feed not in skip:
