@@ -14,6 +14,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cache, lru_cache, partial
+from operator import attrgetter
 from typing import Any, TypeVar, cast
 
 from markupsafe import Markup
@@ -36,6 +37,9 @@ from journeysite.pages.mermaid import journey
 from journeysite.pages.render import environment, href, html_link, link, render, text
 
 V = TypeVar("V")
+T = TypeVar("T")
+#: The map id of a step reference (`StepRef`).
+STEP_MAP: Callable[[StepRef], str] = attrgetter("map_id")
 #: An e-mail address in a team's contact (split keeps it as every second piece).
 EMAIL = re.compile(r"([A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,})")
 EMOTIONS = {1: "very negative", 2: "negative", 3: "neutral", 4: "positive", 5: "very positive"}
@@ -460,14 +464,26 @@ class Pager:
         return min(self.number * PAGE_MAPS, self.total)
 
 
-def pages_of(path: str, map_ids: Iterable[str]) -> list[Pager]:
-    """The pages of a listing of these maps, given in the listing's order
-    (repeats are fine): one page when they fit on one, else `path` first,
-    then `path` without `.md` plus `/2.md`, `/3.md`..."""
-    ids = list(dict.fromkeys(map_ids))
-    runs = [ids[at : at + PAGE_MAPS] for at in range(0, len(ids), PAGE_MAPS)] or [[]]
+def pages_of(path: str, items: Iterable[T], key: Callable[[T], str]) -> list[tuple[Pager, list[T]]]:
+    """The pages of a listing of these items (map ids, or references to a
+    map's steps; `key` gives an item's map id), each page with its items:
+    one page when they fit on one, else `path` first, then `path` without
+    `.md` plus `/2.md`, `/3.md`... Maps go to pages in the order they first
+    appear."""
+    page_of: dict[str, int] = {}
+    runs: list[list[T]] = [[]]
+    for mid, run in itertools.groupby(items, key=key):
+        n = page_of.get(mid)
+        if n is None:
+            n = page_of[mid] = len(page_of) // PAGE_MAPS
+            if n == len(runs):
+                runs.append([])
+        runs[n] += run
+    maps: list[set[str]] = [set() for _ in runs]
+    for mid, n in page_of.items():
+        maps[n].add(mid)
     paths = tuple(path if n == 1 else f"{path.removesuffix('.md')}/{n}.md" for n in range(1, len(runs) + 1))
-    return [Pager(n, paths, frozenset(run), len(ids)) for n, run in enumerate(runs, 1)]
+    return [(Pager(n, paths, frozenset(maps[n - 1]), len(page_of)), run) for n, run in enumerate(runs, 1)]
 
 
 @dataclass(frozen=True)
@@ -527,12 +543,13 @@ def team_page(insights: Insights, entry: Entry[Any], paths: Paths = Paths(), par
                  listing=paths.team_listing(entry.id) if lists.cut else None)
 
 
-def _team_inputs(insights: Insights, shared: tuple[Any, ...], e: Entry[Any], only: frozenset[str] | None = None) -> Any:
+def _team_inputs(insights: Insights, shared: tuple[Any, ...], e: Entry[Any], involved: list[str] | None = None) -> Any:
     """What a team's pages show: the team and every map that involves it
-    (or, for a page of its full listing, those of them in `only`)."""
+    (or, for a page of its full listing, the maps of that page)."""
     catalog = insights.catalog
-    involved = _involved(insights.ownership.get(e.id, indexes.Ownership()))
-    return (shared, e, catalog.problems(e.path), [catalog.maps[mid] for mid in involved if only is None or mid in only])
+    if involved is None:
+        involved = _involved(insights.ownership.get(e.id, indexes.Ownership()))
+    return (shared, e, catalog.problems(e.path), [catalog.maps[mid] for mid in involved])
 
 
 def _by_map(owned: indexes.Ownership) -> list[tuple[str, list[Any], list[StepRef]]]:
@@ -642,35 +659,33 @@ def generated_jobs(
             row = rows[key] = macro(use)
         return row
 
-    def touchpoint(tid: str, pager: Pager) -> tuple[Any, dict[str, Any]]:
+    def touchpoint(tid: str, pager: Pager, uses: list[StepRef]) -> tuple[Any, dict[str, Any]]:
         use = insights.touchpoint_usage[tid]
-        uses = [u for u in use.uses if u.map_id in pager.maps]
         users = [catalog.maps[mid] for mid in dict.fromkeys(u.map_id for u in uses)]
         # The summary above the table counts every use, on every page.
         return ((shared, tid, users, pager, len(use.uses), use.mean_emotion),
                 {"tid": tid, "tp": catalog.touchpoints[tid], "use": use, "uses": uses, "pager": pager,
                  "step_row": partial(step_row, later=pager.number > 1)})
 
-    def team_listing(e: Entry[Any], pager: Pager) -> tuple[Any, dict[str, Any]]:
+    def team_listing(e: Entry[Any], pager: Pager, involved: list[str]) -> tuple[Any, dict[str, Any]]:
         owned = insights.ownership.get(e.id, indexes.Ownership())
         # `listings` makes the lists when the page is rendered, not when the memo only compares inputs.
-        return ((_team_inputs(insights, shared, e, pager.maps), pager),
+        return ((_team_inputs(insights, shared, e, involved), pager),
                 {"entry": e, "owned": owned, "listings": partial(TeamListings.of, owned, None, pager.maps),
                  "freshness": insights.freshness, "pager": pager})
 
-    def system(sid: str, pager: Pager) -> tuple[Any, dict[str, Any]]:
+    def system(sid: str, pager: Pager, uses: list[StepRef]) -> tuple[Any, dict[str, Any]]:
         every = insights.system_usage.get(sid, [])
-        uses = [u for u in every if u.map_id in pager.maps]
         users = [catalog.maps[mid] for mid in dict.fromkeys(u.map_id for u in uses)]
         return ((shared, sid, catalog.systems[sid], users, pager, len(every)),
                 {"sid": sid, "system": catalog.systems[sid], "uses": uses, "pager": pager,
                  "steps": len(every), "in_maps": pager.total})
 
-    def paged(path: str, template: str, map_ids: Iterable[str], spec: Callable[..., tuple[Any, dict[str, Any]]], *args: Any,
-              hidden: bool = False) -> Iterator[tuple[str, str, Callable[[], tuple[Any, dict[str, Any]]], bool]]:
-        """Each page of a listing, as `specs` has them; the pages after the first are hidden."""
-        for pager in pages_of(path, map_ids):
-            yield pager.path, template, partial(spec, *args, pager), hidden or pager.number > 1
+    def paged(path: str, template: str, items: Iterable[T], key: Callable[[T], str], spec: Callable[..., tuple[Any, dict[str, Any]]],
+              *args: Any, hidden: bool = False) -> Iterator[tuple[str, str, Callable[[], tuple[Any, dict[str, Any]]], bool]]:
+        """Each page of a listing (see `pages_of`), as `specs` has them; the pages after the first are hidden."""
+        for pager, run in pages_of(path, items, key):
+            yield pager.path, template, partial(spec, *args, pager, run), hidden or pager.number > 1
 
     #: (path, template, its inputs and context): computed once, when first asked for.
     single: list[tuple[str, str, Callable[[], tuple[Any, dict[str, Any]]]]] = [
@@ -706,11 +721,11 @@ def generated_jobs(
     #: The same, and whether the page is hidden: listings come in pages.
     specs = [(path, template, spec, False) for path, template, spec in single]
     specs += [page for tid in sorted(catalog.touchpoints)
-              for page in paged(paths.touchpoint(tid), "touchpoint.md", (u.map_id for u in insights.touchpoint_usage[tid].uses), touchpoint, tid)]
+              for page in paged(paths.touchpoint(tid), "touchpoint.md", insights.touchpoint_usage[tid].uses, STEP_MAP, touchpoint, tid)]
     specs += [page for tid, e in sorted(catalog.teams.items()) if TeamListings.long(owned := insights.ownership.get(tid, indexes.Ownership()))
-              for page in paged(paths.team_listing(tid), "team_listing.md", _involved(owned), team_listing, e, hidden=True)]
+              for page in paged(paths.team_listing(tid), "team_listing.md", _involved(owned), str, team_listing, e, hidden=True)]
     specs += [page for sid in sorted(catalog.systems)
-              for page in paged(paths.system(sid), "system.md", (u.map_id for u in insights.system_usage.get(sid, [])), system, sid)]
+              for page in paged(paths.system(sid), "system.md", insights.system_usage.get(sid, []), STEP_MAP, system, sid)]
 
     def page(template: str, path: str, spec: Callable[[], tuple[Any, dict[str, Any]]], parts: Parts = parts) -> str:
         return (WIDE if template in WIDE_PAGES else LISTING) + _page(template, catalog, paths, path, parts, **spec()[1])
