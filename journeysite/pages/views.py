@@ -500,16 +500,17 @@ class TeamListings:
     cut: bool
 
     @classmethod
-    def of(cls, owned: indexes.Ownership, limit: int | None = TEAM_MAPS, only: frozenset[str] | None = None) -> TeamListings:
-        """The lists cut to their first `limit` maps, or (`limit` None) to the maps in `only`."""
+    def of(cls, owned: indexes.Ownership, limit: int | None = TEAM_MAPS) -> TeamListings:
         rows = _by_map(owned)
         if limit is None:
-            if only is None:
-                return cls(owned.maps, owned.contributes_to, rows, owned.actions, cut=False)
-            keep = partial(_only_maps, maps=only)
-            return cls(keep(owned.maps), keep(owned.contributes_to), keep(rows), keep(owned.actions), cut=False)
+            return cls(owned.maps, owned.contributes_to, rows, owned.actions, cut=False)
         first = partial(_first_maps, limit=limit)
         return cls(first(owned.maps), first(owned.contributes_to), first(rows), first(owned.actions), cut=cls.long(owned, limit))
+
+    def only(self, maps: frozenset[str]) -> TeamListings:
+        """The lists with the items of these maps only: a page of the full listing."""
+        keep = partial(_only_maps, maps=maps)
+        return TeamListings(keep(self.maps), keep(self.contributes_to), keep(self.rows), keep(self.actions), cut=False)
 
     @staticmethod
     def long(owned: indexes.Ownership, limit: int = TEAM_MAPS) -> bool:
@@ -667,11 +668,16 @@ def generated_jobs(
                 {"tid": tid, "tp": catalog.touchpoints[tid], "use": use, "uses": uses, "pager": pager,
                  "step_row": partial(step_row, later=pager.number > 1)})
 
+    @cache
+    def every_listing(tid: str) -> TeamListings:
+        """A team's lists, made once for all the pages of its full listing."""
+        return TeamListings.of(insights.ownership.get(tid, indexes.Ownership()), None)
+
     def team_listing(e: Entry[Any], pager: Pager, involved: list[str]) -> tuple[Any, dict[str, Any]]:
         owned = insights.ownership.get(e.id, indexes.Ownership())
         # `listings` makes the lists when the page is rendered, not when the memo only compares inputs.
         return ((_team_inputs(insights, shared, e, involved), pager),
-                {"entry": e, "owned": owned, "listings": partial(TeamListings.of, owned, None, pager.maps),
+                {"entry": e, "owned": owned, "listings": lambda: every_listing(e.id).only(pager.maps),
                  "freshness": insights.freshness, "pager": pager})
 
     def system(sid: str, pager: Pager, uses: list[StepRef]) -> tuple[Any, dict[str, Any]]:
