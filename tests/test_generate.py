@@ -90,3 +90,29 @@ def test_pages_of_latin1_content_hold_no_wider_character(tmp_path: Path) -> None
     symbols = {"&#x2714;", "&#x26A0;", "&#x25F7;"}  # fresh, overdue, due
     assert all(any(s in md for md in pages.values()) for s in symbols)
     assert {path: max(md) for path, md in pages.items() if max(md) > "\xff"} == {}
+
+
+def test_the_generated_configuration_keeps_the_later_pages_of_a_listing_out_of_the_navigation(
+        project: SiteProject, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Zensical makes its navigation from the folder: `not_in_nav` keeps out
+    of it the pages the plugin keeps out of MkDocs' (here, a touchpoint's
+    listing in pages of two maps), while their links still work."""
+    from journeysite.cli import main
+    from journeysite.pages import views
+
+    monkeypatch.setattr(views, "PAGE_MAPS", 2)
+    monkeypatch.chdir(project.root)
+    (project.root / "mkdocs.yml").write_text((project.root / "mkdocs.yml").read_text() + "not_in_nav: /drafts/*.md\n")
+    assert main(["generate", "--out", "build/docs", "--config", "build/mkdocs.yml"]) == 0
+    built = subprocess.run([str(Path(sys.executable).with_name("zensical")), "build", "--strict", "-f", "build/mkdocs.yml"],
+                           cwd=project.root, capture_output=True, text=True)
+    assert built.returncode == 0, built.stdout + built.stderr
+    site = Site(project.root / "build" / "site")
+    later = ["touchpoints/claim-updates/2/", "touchpoints/claim-updates/3/"]
+    for page in ["touchpoints/quote-email/", "touchpoints/claim-updates/", *later]:
+        navigation = [a["href"] for a in site.html(page).select(".md-nav a[href]")]
+        assert navigation and not [href for href in navigation if "claim-updates/2" in href or "claim-updates/3" in href], page
+    pager = site.article(later[0]).select_one("nav.js-pager")
+    assert [urljoin(f"/{later[0]}", a["href"]) for a in pager.select("a")] == ["/touchpoints/claim-updates/", f"/{later[1]}"]
+    assert all((site.root / page / "index.html").is_file() for page in later)
+    assert "/drafts/*.md" in (project.root / "build" / "mkdocs.yml").read_text(), "the project's own patterns stay"

@@ -297,9 +297,9 @@ def _generate(args: argparse.Namespace) -> int:
             print(d.format(root), file=sys.stderr)
     written = write_site(project, catalog, args.out, args.engine)
     if args.config is not None and project.config_file is not None:
-        write_config(project.config_file, args.out, args.config)
+        write_config(project.config_file, args.out, args.config, written.hidden)
     errors = len(catalog.errors)
-    print(f"wrote {counted(written, 'file')} to {args.out}" + (f"; {counted(errors, 'error')} (their pages show them)" if errors else ""))
+    print(f"wrote {counted(written.files, 'file')} to {args.out}" + (f"; {counted(errors, 'error')} (their pages show them)" if errors else ""))
     return 1 if errors else 0
 
 

@@ -38,8 +38,16 @@ MARKER = ".journeysite-generated"
 ENGINES = {"zensical": True, "mkdocs": False, "properdocs": False}
 
 
-def write_site(project: Project, catalog: Catalog, out: Path, engine: str = "zensical") -> int:
-    """Write every page and asset into `out`, for `engine`; the number of files written."""
+class Written(NamedTuple):
+    """What `write_site` wrote: how many files, and the pages to keep out of
+    the navigation (a team's full listing, the later pages of a listing)."""
+
+    files: int
+    hidden: frozenset[str]
+
+
+def write_site(project: Project, catalog: Catalog, out: Path, engine: str = "zensical") -> Written:
+    """Write every page and asset into `out`, for `engine`."""
     content = project.content.resolve()
     target = out.resolve()
     if target == content or target.is_relative_to(content) or content.is_relative_to(target):
@@ -63,7 +71,7 @@ def write_site(project: Project, catalog: Catalog, out: Path, engine: str = "zen
         _write(out / rel, source.read_bytes())
         written += 1
     (out / MARKER).write_text("Written by `journeysite generate`; it is cleared and written again on each run.\n", encoding="utf-8")
-    return written
+    return Written(written, site.hidden)
 
 
 def _empty(out: Path) -> None:
@@ -138,10 +146,12 @@ def completed(config_file: Path) -> tuple[dict[str, Any], list[str]]:
     return config, problems
 
 
-def write_config(config_file: Path, out: Path, target: Path) -> None:
+def write_config(config_file: Path, out: Path, target: Path, hidden: frozenset[str] = frozenset()) -> None:
     """The project's mkdocs.yml as `target`: `docs_dir` pointed at `out`,
     without the journeysite plugin, with our assets and Markdown extensions,
-    `custom_dir` still pointing where it did and the site built beside it."""
+    `custom_dir` still pointing where it did and the site built beside it.
+    The `hidden` pages go to `not_in_nav`, which keeps them out of the
+    navigation the engine makes (as the plugin keeps them out of MkDocs')."""
     config, problems = completed(config_file)
     for problem in problems:
         print(problem, file=sys.stderr)
@@ -156,6 +166,9 @@ def write_config(config_file: Path, out: Path, target: Path) -> None:
     else:
         plugins = [p for p in plugins if p != "journeysite" and not (isinstance(p, dict) and "journeysite" in p)]
     config["plugins"] = plugins
+    given = config.get("not_in_nav") or ""
+    if hidden and isinstance(given, str):  # patterns as in .gitignore; our paths are made of ids, which hold no pattern characters
+        config["not_in_nav"] = "".join([given.rstrip("\n") + "\n" if given.strip() else "", *(f"/{path}\n" for path in sorted(hidden))])
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text("# Written by `journeysite generate` from " + os.path.relpath(config_file.resolve(), here)
                       + ": build it with zensical, mkdocs or properdocs.\n"
