@@ -16,7 +16,8 @@ from journeysite.core.indexes import Insights
 from journeysite.core.loader import ParseCache
 from journeysite.git.history import Edit
 from journeysite.pages import views
-from journeysite.pages.views import PageMemo, Paths, entry_jobs, generated_jobs, rendered
+from journeysite.pages.generate import generate
+from journeysite.pages.views import PageMemo, Paths
 
 V = TypeVar("V")
 CLAIM = "maps/first-home-claim.md"
@@ -29,6 +30,8 @@ EDITS: list[tuple[str, str, str, str]] = [
     ("team contact", "teams/claims.md", 'contact: "#claims-cx on chat, claims-cx@larkspur.example"', "contact: claims@larkspur.example"),
     ("persona name", "personas/first-time-homeowner.md", "name: First-time homeowner", "name: New homeowner"),
     ("touchpoint name", "touchpoints.yml", "name: Claims hotline", "name: Claims phone line"),
+    ("touchpoint owner", "touchpoints.yml", "  owner: marketing\n", "  owner: claims\n"),
+    ("persona kind", "personas/claims-handler.md", "kind: employee", "kind: customer"),
     ("map owner", PHOTOS, "owner: digital", "owner: claims"),
     ("parent stage renamed", CLAIM, "  - name: Assess the claim", "  - name: Assess the damage"),
     ("micro-journey follows", PHOTOS, "parent_stage: Assess the claim", "parent_stage: Assess the damage"),
@@ -69,9 +72,7 @@ class CountingMemo(PageMemo):
 
 def pages(kb: KnowledgeBase, cache: ParseCache, memo: PageMemo | None, today: dt.date = TODAY,
           edits: Mapping[str, Edit] | None = None) -> dict[str, str]:
-    insights = Insights(build(kb.root, today, cache=cache))
-    edits = edits or {}
-    return dict(rendered([*entry_jobs(insights, Paths(), edits, memo), *generated_jobs(insights, Paths(), (), edits, memo)], memo))
+    return dict(generate(build(kb.root, today, cache=cache), Paths(), edits or {}, (), memo).pages)
 
 
 @pytest.mark.parametrize("parts", [True, False], ids=["serve", "build"])
@@ -155,3 +156,23 @@ def test_memo_forgets_what_a_build_no_longer_has(kb: KnowledgeBase) -> None:
     memo.keep()
     assert "maps/repair-booking.md" not in memo and not any(row in memo for row in rows)
     assert "maps/first-home-claim.md" in memo and "maps/index.md#map_rows:first-home-claim:0" in memo
+
+
+def test_serve_keeps_each_unchanged_maps_share_of_the_cross_map_views(kb: KnowledgeBase) -> None:
+    """Under `mkdocs serve` a map's steps, actions and scores are worked out
+    again only when the map changed, or a file they read (touchpoints,
+    personas) did."""
+    cache = ParseCache()
+    first = Insights(build(kb.root, TODAY, cache=cache))
+    first.touchpoint_usage  # noqa: B018 (a build works them out)
+    kb.edit(CLAIM, "title: Make a first home-insurance claim", "title: Make a first claim")
+    second = Insights(build(kb.root, TODAY, cache=cache), first)
+    assert second.per_map["claim-photo-evidence"][1] is first.per_map["claim-photo-evidence"][1]
+    assert second.per_map["first-home-claim"][1] is not first.per_map["first-home-claim"][1]
+    assert second.touchpoint_usage == Insights(build(kb.root, TODAY)).touchpoint_usage
+    kb.edit("touchpoints.yml", "  owner: marketing\n", "  owner: claims\n")
+    third = Insights(build(kb.root, TODAY, cache=cache), second)
+    assert third.per_map["claim-photo-evidence"][1] is not second.per_map["claim-photo-evidence"][1], "step owners come from touchpoints.yml"
+    assert third.ownership == Insights(build(kb.root, TODAY)).ownership
+    fourth = Insights(build(kb.root, TODAY + dt.timedelta(days=1), cache=cache), third)
+    assert fourth.per_map["claim-photo-evidence"][1] is not third.per_map["claim-photo-evidence"][1], "an action is late from a date on"

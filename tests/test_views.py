@@ -99,7 +99,7 @@ def test_coverage_flags_high_value_personas_without_maps(kb: KnowledgeBase) -> N
 
 
 def test_action_board_quadrants(kb: KnowledgeBase) -> None:
-    board = {a.action.title: a for a in indexes.actions(kb.catalog())}
+    board = {a.action.title: a for a in indexes.Insights(kb.catalog()).actions}
     assert board["Offer a call-back within one hour instead of hold"].quadrant == "quick-win"
     assert board["Remote assessment for claims under 5,000"].quadrant == "big-bet"
     assert board["Send the large-print renewal letter on request"].quadrant == "fill-in"

@@ -92,25 +92,28 @@ def quadrant(action: Action) -> Quadrant:
     return table.get((action.effort, action.impact), "balanced")
 
 
-def steps(catalog: Catalog) -> list[StepRef]:
-    """Every step of every valid map, in map id then customer order."""
-    return [
-        StepRef(mid, m, stage, step, catalog.step_owner(m, stage, step))
-        for mid, m in catalog.valid_maps()
-        for stage in m.stages
-        for step in stage.steps
-    ]
+@dataclass(frozen=True)
+class MapViews:
+    """One map's share of the cross-map views: its steps in context (in
+    customer order), its actions, and each step's customer scores. It reads
+    the map, the touchpoints (owners), the personas (who is a customer) and
+    the date, so `mkdocs serve` keeps it while those are unchanged."""
+
+    steps: tuple[StepRef, ...]
+    actions: tuple[ActionRef, ...]
+    scores: tuple[tuple[int, ...], ...]
 
 
-def actions(catalog: Catalog) -> list[ActionRef]:
-    out = []
-    for mid, m in catalog.valid_maps():
-        index = step_index(m) if m.actions else {}
-        for action in m.actions:
-            targets = tuple(Target(label, at) for label in action.targets if (at := find_target(m, index, label)) is not None)
-            late = action.due is not None and action.due < catalog.today and action.status in OPEN
-            out.append(ActionRef(mid, m, action, quadrant(action), targets, late))
-    return out
+def map_views(catalog: Catalog, mid: str, m: Map) -> MapViews:
+    steps = tuple(StepRef(mid, m, stage, step, catalog.step_owner(m, stage, step)) for stage in m.stages for step in stage.steps)
+    index = step_index(m) if m.actions else {}
+    actions = []
+    for action in m.actions:
+        targets = tuple(Target(label, at) for label in action.targets if (at := find_target(m, index, label)) is not None)
+        late = action.due is not None and action.due < catalog.today and action.status in OPEN
+        actions.append(ActionRef(mid, m, action, quadrant(action), targets, late))
+    scores = tuple(tuple(customer_scores(m, ref.step, catalog.is_customer)) for ref in steps)
+    return MapViews(steps, tuple(actions), scores)
 
 
 def map_freshness(catalog: Catalog, m: Map) -> Freshness:
@@ -119,7 +122,7 @@ def map_freshness(catalog: Catalog, m: Map) -> Freshness:
 
 def ownership(catalog: Catalog, all_steps: list[StepRef], all_actions: list[ActionRef]) -> dict[str, Ownership]:
     """Per team id (every team, even one that owns nothing yet), from
-    `steps(catalog)` and `actions(catalog)`."""
+    every map's steps and actions (`Insights.steps`, `Insights.actions`)."""
     owned: dict[str, Ownership] = {tid: Ownership() for tid in catalog.teams}
 
     def of(team: str) -> Ownership:
@@ -145,12 +148,12 @@ def ownership(catalog: Catalog, all_steps: list[StepRef], all_actions: list[Acti
     return dict(sorted(owned.items()))
 
 
-def touchpoint_usage(catalog: Catalog, all_steps: list[StepRef]) -> dict[str, TouchpointUse]:
+def touchpoint_usage(catalog: Catalog, views: Iterable[MapViews]) -> dict[str, TouchpointUse]:
     """Every touchpoint (known or merely referenced) with the steps that use
-    it, from `steps(catalog)`."""
-    uses = _steps_naming(catalog.touchpoints, all_steps, lambda step: step.touchpoints)
-    return {tid: TouchpointUse(tuple(refs), tuple(s for r in refs for s in customer_scores(r.map, r.step, catalog.is_customer)))
-            for tid, refs in uses.items()}
+    it and their customers' scores."""
+    scores = {id(ref): score for v in views for ref, score in zip(v.steps, v.scores, strict=True)}
+    uses = _steps_naming(catalog.touchpoints, [ref for v in views for ref in v.steps], lambda step: step.touchpoints)
+    return {tid: TouchpointUse(tuple(refs), tuple(s for r in refs for s in scores[id(r)])) for tid, refs in uses.items()}
 
 
 def system_usage(catalog: Catalog, all_steps: list[StepRef]) -> dict[str, list[StepRef]]:
@@ -210,16 +213,34 @@ class Insights:
     a build quadratic in the number of maps.
     """
 
-    def __init__(self, catalog: Catalog) -> None:
+    def __init__(self, catalog: Catalog, previous: Insights | None = None) -> None:
+        """`previous`: the last build's views under `mkdocs serve`, whose
+        per-map parts are kept for every map that did not change (when
+        nothing else they read did)."""
         self.catalog = catalog
+        #: What a map's views read besides the map (see `MapViews`).
+        self._reads = (catalog.today, catalog.settings, catalog.touchpoints, catalog.personas)
+        last = vars(previous).get("per_map", {}) if previous is not None else {}  # what the last build worked out, if it did
+        self._kept = last if previous is not None and previous._reads == self._reads else {}
+
+    @cached_property
+    def per_map(self) -> dict[str, tuple[Map, MapViews]]:
+        """Each valid map's views, by id, with the map they were made from."""
+        kept, self._kept = self._kept, {}
+        views = {}
+        for mid, m in self.catalog.valid_maps():
+            last = kept.get(mid)
+            views[mid] = last if last is not None and last[0] is m else (m, map_views(self.catalog, mid, m))
+        return views
 
     @cached_property
     def steps(self) -> list[StepRef]:
-        return steps(self.catalog)
+        """Every step of every valid map, in map id then customer order."""
+        return [ref for _, views in self.per_map.values() for ref in views.steps]
 
     @cached_property
     def actions(self) -> list[ActionRef]:
-        return actions(self.catalog)
+        return [ref for _, views in self.per_map.values() for ref in views.actions]
 
     @cached_property
     def actions_by_map(self) -> dict[str, list[ActionRef]]:
@@ -234,7 +255,7 @@ class Insights:
 
     @cached_property
     def touchpoint_usage(self) -> dict[str, TouchpointUse]:
-        return touchpoint_usage(self.catalog, self.steps)
+        return touchpoint_usage(self.catalog, [views for _, views in self.per_map.values()])
 
     @cached_property
     def coverage(self) -> Coverage:

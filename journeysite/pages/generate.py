@@ -54,7 +54,9 @@ def generate(catalog: Catalog, paths: Paths, edits: Mapping[str, Edit], existing
     the site does not generate over). With a `memo`, a page is rendered
     again only when what it shows changed (`mkdocs serve`); keep the memo
     only after reading every page."""
-    insights = Insights(catalog)
+    insights = Insights(catalog, memo.insights if memo is not None else None)
+    if memo is not None:
+        memo.insights = insights
     entries = entry_jobs(insights, paths, edits, memo)
     derived = generated_jobs(insights, paths, set(existing), edits, memo)
     return GeneratedSite(

@@ -214,6 +214,8 @@ class PageMemo:
         self._used_parts: dict[str, set[str]] = {}
         self._used: set[str] = set()
         self._shared: Any = None
+        #: The last build's cross-map views: the next keeps each unchanged map's part.
+        self.insights: Insights | None = None
 
     def value(self, key: str, inputs: Any, compute: Callable[[], V]) -> V:
         """The page at `key`, computed again only if its inputs changed."""
