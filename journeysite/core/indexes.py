@@ -20,13 +20,15 @@ from journeysite.core.validate import find_target, step_index
 
 @dataclass(frozen=True)
 class StepRef:
-    """A step in context: which map and stage it belongs to, and its owner."""
+    """A step in context: which map and stage it belongs to, its owner, and
+    its customers' scores (employees and partners never count)."""
 
     map_id: str
     map: Map
     stage: Stage
     step: Step
     owner: str
+    scores: tuple[int, ...]
 
 
 @dataclass(frozen=True)
@@ -95,25 +97,24 @@ def quadrant(action: Action) -> Quadrant:
 @dataclass(frozen=True)
 class MapViews:
     """One map's share of the cross-map views: its steps in context (in
-    customer order), its actions, and each step's customer scores. It reads
-    the map, the touchpoints (owners), the personas (who is a customer) and
-    the date, so `mkdocs serve` keeps it while those are unchanged."""
+    customer order) and its actions. It reads the map, the touchpoints
+    (owners), the personas (who is a customer) and the date, so `mkdocs
+    serve` keeps it while those are unchanged."""
 
     steps: tuple[StepRef, ...]
     actions: tuple[ActionRef, ...]
-    scores: tuple[tuple[int, ...], ...]
 
 
 def map_views(catalog: Catalog, mid: str, m: Map) -> MapViews:
-    steps = tuple(StepRef(mid, m, stage, step, catalog.step_owner(m, stage, step)) for stage in m.stages for step in stage.steps)
+    steps = tuple(StepRef(mid, m, stage, step, catalog.step_owner(m, stage, step), tuple(customer_scores(m, step, catalog.is_customer)))
+                  for stage in m.stages for step in stage.steps)
     index = step_index(m) if m.actions else {}
     actions = []
     for action in m.actions:
         targets = tuple(Target(label, at) for label in action.targets if (at := find_target(m, index, label)) is not None)
         late = action.due is not None and action.due < catalog.today and action.status in OPEN
         actions.append(ActionRef(mid, m, action, quadrant(action), targets, late))
-    scores = tuple(tuple(customer_scores(m, ref.step, catalog.is_customer)) for ref in steps)
-    return MapViews(steps, tuple(actions), scores)
+    return MapViews(steps, tuple(actions))
 
 
 def map_freshness(catalog: Catalog, m: Map) -> Freshness:
@@ -148,12 +149,11 @@ def ownership(catalog: Catalog, all_steps: list[StepRef], all_actions: list[Acti
     return dict(sorted(owned.items()))
 
 
-def touchpoint_usage(catalog: Catalog, views: Iterable[MapViews]) -> dict[str, TouchpointUse]:
+def touchpoint_usage(catalog: Catalog, all_steps: list[StepRef]) -> dict[str, TouchpointUse]:
     """Every touchpoint (known or merely referenced) with the steps that use
-    it and their customers' scores."""
-    scores = {id(ref): score for v in views for ref, score in zip(v.steps, v.scores, strict=True)}
-    uses = _steps_naming(catalog.touchpoints, [ref for v in views for ref in v.steps], lambda step: step.touchpoints)
-    return {tid: TouchpointUse(tuple(refs), tuple(s for r in refs for s in scores[id(r)])) for tid, refs in uses.items()}
+    it and their customers' scores, from `Insights.steps`."""
+    uses = _steps_naming(catalog.touchpoints, all_steps, lambda step: step.touchpoints)
+    return {tid: TouchpointUse(tuple(refs), tuple(s for r in refs for s in r.scores)) for tid, refs in uses.items()}
 
 
 def system_usage(catalog: Catalog, all_steps: list[StepRef]) -> dict[str, list[StepRef]]:
@@ -220,8 +220,8 @@ class Insights:
         self.catalog = catalog
         #: What a map's views read besides the map (see `MapViews`).
         self._reads = (catalog.today, catalog.settings, catalog.touchpoints, catalog.personas)
-        last = vars(previous).get("per_map", {}) if previous is not None else {}  # what the last build worked out, if it did
-        self._kept = last if previous is not None and previous._reads == self._reads else {}
+        # What the last build worked out, if it did (a cached property it read).
+        self._kept = vars(previous).get("per_map", {}) if previous is not None and previous._reads == self._reads else {}
 
     @cached_property
     def per_map(self) -> dict[str, tuple[Map, MapViews]]:
@@ -255,7 +255,7 @@ class Insights:
 
     @cached_property
     def touchpoint_usage(self) -> dict[str, TouchpointUse]:
-        return touchpoint_usage(self.catalog, [views for _, views in self.per_map.values()])
+        return touchpoint_usage(self.catalog, self.steps)
 
     @cached_property
     def coverage(self) -> Coverage:
