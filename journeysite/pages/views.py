@@ -523,8 +523,7 @@ class TeamListings:
 
 def _first_maps(items: list[Any], limit: int) -> list[Any]:
     """The items of the first `limit` maps (items of one map come together)."""
-    first = set(list(dict.fromkeys(map(_map_id, items)))[:limit])
-    return [item for item in items if _map_id(item) in first]
+    return _only_maps(items, frozenset(list(dict.fromkeys(map(_map_id, items)))[:limit]))
 
 
 def _only_maps(items: list[Any], maps: frozenset[str]) -> list[Any]:
