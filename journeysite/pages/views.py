@@ -358,11 +358,15 @@ def map_page(insights: Insights, entry: Entry[Map], paths: Paths = Paths(), edit
         context.update(
             freshness=insights.freshness[entry.id],
             coverage=percent(evidence_coverage(m)),
-            stage_emotions=stage_emotions(m),
+            # Each stage with its mean emotion, its owner and its steps' owners.
+            stages=[(stage, mean, catalog.stage_owner(m, stage), [catalog.step_owner(m, stage, step) for step in stage.steps])
+                    for stage, mean in stage_emotions(m)],
             lowest=lowest_moments(m),
             diagram=Markup(journey(m, lambda stage, step: team_names.get(o := catalog.step_owner(m, stage, step), o))),
             cited=cited,
             source_titles={sid: s.title for sid, s in sources.items()},
+            channels={tid: ", ".join(e.data.channels) for tid in {t for st in m.stages for step in st.steps for t in step.touchpoints}
+                      if (e := catalog.touchpoints.get(tid)) is not None and e.data is not None},
             sources=listed + [s for sid, s in sources.items() if sid in cited and s not in listed],
             score=partial(score, m),
             lanes={**_lanes(m), "kpis": any(x.track.step for x in kpis)},
