@@ -509,6 +509,13 @@ def test_dirty_rebuild_updates_every_page_that_depends_on_an_edited_map(project:
     assert untouched.stat().st_mtime_ns == before  # a page that does not depend on the edit is not rebuilt
     assert untouched_generated.stat().st_mtime_ns == before_generated
 
+    # A title of the same length changes only raw blocks, not where they sit
+    # in a listing's Markdown (see `set_aside`): the listings are built again.
+    project.kb.edit("maps/repair-booking.md", "title: Book a repair online", "title: Book a repair onlime")
+    build(config, dirty=True)
+    for page in ("maps/", "insights/freshness/", "touchpoints/repairer-booking/"):
+        assert "Book a repair onlime" in site.article(page).get_text(), page
+
 
 def test_team_page_facts(example_site: Site) -> None:
     facts = [li.get_text(" ", strip=True) for li in example_site.article("teams/contact-centre/").select(".js-facts li")]
@@ -653,3 +660,34 @@ def test_a_long_listing_comes_in_pages_that_link_to_each_other(project: SiteProj
     assert not [href for href in navigation if "claim-updates/2" in href or "claim-updates/3" in href]
     index = json.loads((site.root / "search/search_index.json").read_text())
     assert not [d for d in index["docs"] if d["location"].startswith("touchpoints/claim-updates/")]
+
+
+def test_mkdocs_holds_each_raw_block_once(project: SiteProject) -> None:
+    """MkDocs keeps every page's Markdown and HTML to the end of a build. The
+    Markdown it gets has a reference line where each of our raw blocks was;
+    only the HTML holds the block. An author's page that writes such a line
+    gets nothing from another page."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.plugins import BasePlugin
+
+    held: dict[str, str] = {}
+
+    class Holds(BasePlugin):  # type: ignore[type-arg]
+        def on_page_content(self, html: str, page: object, **kwargs: object) -> str:
+            held[page.file.src_uri] = page.markdown  # type: ignore[attr-defined]
+            return html
+
+    (project.root / "content" / "notes.md").write_text('# Notes\n\n<div data-js-raw-ref="0:4000"></div>\n', encoding="utf-8")
+    config = load_config(str(project.root / "mkdocs.yml"), strict=True)
+    config.plugins["holds"] = Holds()
+    config.plugins.on_startup(command="build", dirty=False)
+    build(config)
+    site = Site(Path(config.site_dir))
+
+    for page in ("maps/first-home-claim.md", "touchpoints/claims-hotline.md", "insights/actions.md"):
+        assert "data-js-raw-ref" in held[page] and "<td" not in held[page], page
+    assert canvas_rows(site.article(CLAIM))["Touchpoints"][1] == "Claims hotline (phone)"
+    assert len(site.article("touchpoints/claims-hotline/").select("tbody tr")) >= 3
+    notes = site.article("notes/")
+    assert not notes.select("td, tr, table") and notes.select_one("div[data-js-raw-ref]") is not None

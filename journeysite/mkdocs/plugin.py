@@ -1,6 +1,7 @@
 """The MkDocs plugin: feeds the generator's pages to MkDocs, each through a
 scratch file that MkDocs reads when it builds the page (MkDocs holds every
-page to the end of a build; it need not hold our copy too).
+page to the end of a build; it need not hold our copy too), its raw blocks
+in a file beside it that our Markdown extension reads (see `set_aside`).
 
 Per-build state is reset in `on_config`, because MkDocs keeps one plugin
 object across `mkdocs serve` rebuilds (`on_startup` is defined). Kept between
@@ -34,7 +35,7 @@ from journeysite.git.history import last_edited
 from journeysite.mkdocs.config import JourneysiteConfig
 from journeysite.mkdocs.theme_cache import TemplateCaches
 from journeysite.pages.generate import GeneratedSite, assets, generate
-from journeysite.pages.markdown import RAW_BLOCKS
+from journeysite.pages.markdown import RawBlocks, blocks_file, write_page
 from journeysite.pages.mermaid_js import MermaidMissing, installed_script
 from journeysite.pages.siteconfig import complete
 from journeysite.pages.views import PageMemo, Paths
@@ -78,9 +79,14 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):  # type: ignore[no-untyp
         for problem in complete(config.markdown_extensions, config.mdx_configs, fence_code_format,
                                 config.extra_css, config.extra_javascript, config.theme, config.theme.name or ""):
             log.warning(problem)
-        if RAW_BLOCKS not in config.markdown_extensions:  # large HTML blocks skip Python-Markdown's parsing
-            config.markdown_extensions.append(RAW_BLOCKS)
+        self.converting: str | None = None  # the page MkDocs converts: its raw blocks are beside its scratch file
+        # An instance, as mkdocs-autorefs adds its own (MkDocs types the list as names); replaces ours if listed by name.
+        config.markdown_extensions.append(RawBlocks(self._blocks))  # type: ignore[arg-type]
         return config
+
+    def _blocks(self) -> str | None:
+        file = blocks_file(self._scratch_path(self.converting)) if self.converting else None
+        return file.read_text(encoding="utf-8") if file is not None and file.is_file() else None
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         docs = Path(config.docs_dir)
@@ -121,15 +127,9 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):  # type: ignore[no-untyp
         MkDocs it has no metadata, unless it brings its own (`hide`)."""
         if self.scratched.get(path) is markdown:  # under `serve`, the memo's own string: not rendered again
             return False
-        file = self._scratch_path(path)
-        data = (b"\n" if entry and not markdown.startswith("---\n") else b"") + markdown.encode("utf-8")
         if self.memo is not None:
             self.scratched[path] = markdown
-        if file.is_file() and file.read_bytes() == data:
-            return False
-        file.parent.mkdir(parents=True, exist_ok=True)
-        file.write_bytes(data)
-        return True
+        return write_page(self._scratch_path(path), ("\n" if entry and not markdown.startswith("---\n") else "") + markdown)
 
     def on_env(self, env: Environment, config: MkDocsConfig, files: Files) -> Environment:
         """Material's templates are compiled once per `mkdocs serve`."""
@@ -152,6 +152,7 @@ class JourneysitePlugin(BasePlugin[JourneysiteConfig]):  # type: ignore[no-untyp
 
     def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
         src, site = page.file.src_uri, self.site
+        self.converting = src if site is not None and (src in site.titles or src in site.derived) else None
         if site is not None and src in site.titles:
             page.meta["title"] = site.titles[src]
             if src in site.tags:  # for Material's tags plugin

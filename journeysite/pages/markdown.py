@@ -9,18 +9,24 @@ untouched (mkdocs-autorefs and mkdocstrings do the same). The output is the
 same HTML with or without it, so engines that do not load it (Zensical)
 build the same pages, only slower. An author's own code block holding such a
 line is left alone: fenced code is stashed before this runs.
+
+The MkDocs plugin also keeps each page's raw blocks out of the Markdown it
+gives MkDocs (`set_aside`): MkDocs holds every page's Markdown and HTML to
+the end of a build, and the blocks are most of our pages, so they would be
+held twice. The page keeps a reference line where each block was; the
+extension reads the blocks from the file beside the page when it converts
+it, as `pymdownx.snippets` includes a file.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from pathlib import Path
 
 from markdown import Extension, Markdown
 from markdown.preprocessors import Preprocessor
 
-#: This extension's name in `markdown_extensions`.
-RAW_BLOCKS = "journeysite.pages.markdown"
 #: The opening line of a raw block, and the element it opens.
 RAW_OPEN = re.compile(r"^<(table|ul|p|div) data-js-raw(?: [^<>]*)?>$", re.M)
 
@@ -40,11 +46,51 @@ def raw_blocks(markdown: str) -> Iterator[tuple[int, int]]:
         yield opening.start(), at
 
 
+#: The line that stands for a raw block set aside: where it is in the page's file of blocks.
+RAW_REF = re.compile(r'^<div data-js-raw-ref="(\d+):(\d+)"></div>$', re.M)
+
+
+def set_aside(markdown: str) -> tuple[str, str]:
+    """A page's Markdown with each raw block replaced by a reference line,
+    and the blocks, one after the other, that the references point into."""
+    pieces, blocks, at, size = [], [], 0, 0
+    for start, end in raw_blocks(markdown):
+        blocks.append(markdown[start:end])
+        pieces += [markdown[at:start], f'<div data-js-raw-ref="{size}:{size + end - start}"></div>']
+        size += end - start
+        at = end
+    return "".join([*pieces, markdown[at:]]), "".join(blocks)
+
+
+def write_page(file: Path, markdown: str) -> bool:
+    """Write a page's Markdown to `file` with its raw blocks set aside in
+    the file beside it (`blocks_file`), unless both hold that already;
+    whether it wrote them."""
+    page, blocks = (data.encode("utf-8") for data in set_aside(markdown))
+    beside = blocks_file(file)
+    if file.is_file() and beside.is_file() and file.read_bytes() == page and beside.read_bytes() == blocks:
+        return False
+    file.parent.mkdir(parents=True, exist_ok=True)
+    beside.write_bytes(blocks)
+    file.write_bytes(page)  # last, and even if only a block changed: its age tells `mkdocs build --dirty` to build the page again
+    return True
+
+
+def blocks_file(file: Path) -> Path:
+    return file.with_name(file.name + ".blocks")
+
+
 class _StashRawBlocks(Preprocessor):
+    def __init__(self, md: Markdown, blocks: Callable[[], str | None]) -> None:
+        super().__init__(md)
+        self.blocks = blocks
+
     def run(self, lines: list[str]) -> list[str]:
         text = "\n".join(lines)
         if " data-js-raw" not in text:
             return lines
+        if " data-js-raw-ref=" in text and (blocks := self.blocks()) is not None:
+            text = RAW_REF.sub(lambda m: "\n" + self.md.htmlStash.store(blocks[int(m[1]):int(m[2])]) + "\n", text)
         pieces, at = [], 0
         for start, end in raw_blocks(text):
             placeholder = self.md.htmlStash.store(text[start:end])
@@ -55,12 +101,18 @@ class _StashRawBlocks(Preprocessor):
 
 
 class RawBlocks(Extension):
-    """`markdown_extensions: [journeysite.pages.markdown]`; the MkDocs plugin adds it itself."""
+    """`markdown_extensions: [journeysite.pages.markdown]`; the MkDocs plugin
+    adds it itself, with `blocks`: the set-aside blocks of the page being
+    converted, if it has any."""
+
+    def __init__(self, blocks: Callable[[], str | None] = lambda: None) -> None:
+        super().__init__()
+        self.blocks = blocks
 
     def extendMarkdown(self, md: Markdown) -> None:
         # After fenced code (priority 25) and superfences, before raw HTML (20).
-        md.preprocessors.register(_StashRawBlocks(md), "journeysite_raw_blocks", 21)
+        md.preprocessors.register(_StashRawBlocks(md, self.blocks), "journeysite_raw_blocks", 21)
 
 
-def makeExtension(**kwargs: object) -> RawBlocks:
-    return RawBlocks(**kwargs)
+def makeExtension() -> RawBlocks:
+    return RawBlocks()
