@@ -18,6 +18,7 @@ from journeysite.core.frontmatter import parse_markdown, parse_yaml
 from journeysite.core.indexes import Insights
 from journeysite.core.model import Entry, Map
 from journeysite.core.validate import check_map, future_dates, to_model
+from journeysite.pages.markdown import RawBlocks, set_aside
 from journeysite.pages.views import map_page
 
 MAP_FIELDS = list(Map.model_fields)
@@ -156,3 +157,27 @@ def test_user_text_never_becomes_markup(title: str, stage: str, step: str, thoug
     html = CONVERTER.reset().convert(map_page(Insights(catalog), catalog.maps["x"]))
     assert not re.search(r"<\s*/?\s*[xq]", html, re.I), html
     assert "javascript:" not in html.lower()
+
+
+#: Lines a page is made of: our raw blocks, fences of code blocks (closed or
+#: not), and other Markdown.
+page_lines = st.lists(st.sampled_from([
+    "<table data-js-raw>\n<tr><td>a</td></tr>\n</table>", "<div data-js-raw class=\"c\">\n<p>b</p>\n</div>", "<table data-js-raw>",
+    "</table>", "<ul data-js-raw>\n<li>\tc</li>\n  \n</ul>", "<p data-js-raw>\nd\x02wzxhzdk:0\x03\n</p>", "```", "```html", "~~~~",
+    "````", "  ```", "> ```", "text *x*", "", "    code", "## Heading", "- item", "<div data-js-raw-ref=\"0:4\"></div>",
+]), max_size=14)
+
+
+@settings(max_examples=500, deadline=None)
+@given(lines=page_lines)
+def test_a_page_with_its_blocks_set_aside_converts_to_the_same_html(lines: list[str]) -> None:
+    """What MkDocs gets from the plugin (the page with references, the blocks
+    beside it) converts to the HTML of the page as written, whatever code
+    blocks around or inside the blocks."""
+    page = "\n".join(lines) + "\n"
+    kept, blocks = set_aside(page)
+
+    def convert(text: str, extension: RawBlocks) -> str:
+        return markdown.Markdown(extensions=[*EXTENSIONS, extension]).convert(text)
+
+    assert convert(kept, RawBlocks(lambda: blocks)) == convert(page, RawBlocks())

@@ -666,7 +666,8 @@ def test_mkdocs_holds_each_raw_block_once(project: SiteProject) -> None:
     """MkDocs keeps every page's Markdown and HTML to the end of a build. The
     Markdown it gets has a reference line where each of our raw blocks was;
     only the HTML holds the block. An author's page that writes such a line
-    gets nothing from another page."""
+    gets nothing from another page; a block in an author's code block stays
+    code."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.plugins import BasePlugin
@@ -679,15 +680,20 @@ def test_mkdocs_holds_each_raw_block_once(project: SiteProject) -> None:
             return html
 
     (project.root / "content" / "notes.md").write_text('# Notes\n\n<div data-js-raw-ref="0:4000"></div>\n', encoding="utf-8")
+    code = "<table data-js-raw>\n<tr><td>kept as code</td></tr>\n</table>\n"
+    project.kb.write("maps/first-home-claim.md", (project.kb.root / "maps/first-home-claim.md").read_text(encoding="utf-8")
+                     + f"\n## Code\n\n```html\n{code}```\n")
     config = load_config(str(project.root / "mkdocs.yml"), strict=True)
     config.plugins["holds"] = Holds()
     config.plugins.on_startup(command="build", dirty=False)
     build(config)
     site = Site(Path(config.site_dir))
 
-    for page in ("maps/first-home-claim.md", "touchpoints/claims-hotline.md", "insights/actions.md"):
+    for page in ("maps/repair-booking.md", "touchpoints/claims-hotline.md", "insights/actions.md"):
         assert "data-js-raw-ref" in held[page] and "<td" not in held[page], page
     assert canvas_rows(site.article(CLAIM))["Touchpoints"][1] == "Claims hotline (phone)"
+    assert site.article(CLAIM).find("h2", id="code").find_next("pre").get_text() == code
+    assert "data-js-raw-ref" not in site.html(CLAIM).get_text() + str(site.html(CLAIM))
     assert len(site.article("touchpoints/claims-hotline/").select("tbody tr")) >= 3
     notes = site.article("notes/")
     assert not notes.select("td, tr, table") and notes.select_one("div[data-js-raw-ref]") is not None

@@ -50,11 +50,34 @@ def raw_blocks(markdown: str) -> Iterator[tuple[int, int]]:
 RAW_REF = re.compile(r'^<div data-js-raw-ref="(\d+):(\d+)"></div>$', re.M)
 
 
+#: A line that may open or close a fenced code block (in a list or a quote too).
+FENCE = re.compile(r"^[> \t]*(?:`{3,}|~{3,})", re.M)
+#: What Python-Markdown's first step changes in a page: the markers of its
+#: stash, line ends, tabs, lines of spaces.
+NORMALISED = re.compile(r"[\x02\x03\r\t]|\n +\n")
+
+
 def set_aside(markdown: str) -> tuple[str, str]:
     """A page's Markdown with each raw block replaced by a reference line,
-    and the blocks, one after the other, that the references point into."""
+    and the blocks, one after the other, that the references point into.
+
+    The extension fills the blocks in after Python-Markdown has normalised
+    the page and set its fenced code aside, so whatever either would touch
+    stays where it is: a block Python-Markdown would normalise, and every
+    block of a page if one may be in or across a fenced code block (from
+    the page's first fence to its last: on our pages, the Mermaid diagram
+    and the author's own text, which hold no block of ours) or if the page
+    already has a reference line (an author's raw HTML)."""
+    fences = [m.start() for m in FENCE.finditer(markdown)]
+    found = list(raw_blocks(markdown))
+    in_code = bool(fences) and (any(start < fences[-1] and end > fences[0] for start, end in found)
+                                or any(fences[0] < m.start() < fences[-1] for m in RAW_OPEN.finditer(markdown)))
+    if in_code or RAW_REF.search(markdown):
+        return markdown, ""
     pieces, blocks, at, size = [], [], 0, 0
-    for start, end in raw_blocks(markdown):
+    for start, end in found:
+        if NORMALISED.search(markdown, start, end):
+            continue
         blocks.append(markdown[start:end])
         pieces += [markdown[at:start], f'<div data-js-raw-ref="{size}:{size + end - start}"></div>']
         size += end - start
@@ -89,7 +112,7 @@ class _StashRawBlocks(Preprocessor):
         text = "\n".join(lines)
         if " data-js-raw" not in text:
             return lines
-        if " data-js-raw-ref=" in text and (blocks := self.blocks()) is not None:
+        if " data-js-raw-ref=" in text and (blocks := self.blocks()):
             text = RAW_REF.sub(lambda m: "\n" + self.md.htmlStash.store(blocks[int(m[1]):int(m[2])]) + "\n", text)
         pieces, at = [], 0
         for start, end in raw_blocks(text):
