@@ -26,7 +26,7 @@ from journeysite.core.freshness import URGENCY
 from journeysite.core.glance import glance
 from journeysite.core.indexes import QUADRANTS, Insights, StepRef
 from journeysite.core.metrics import evidence_coverage, lowest_moments, percent, score, stage_emotions
-from journeysite.core.model import OPEN, PHASES, STATUSES, Entry, Map
+from journeysite.core.model import OPEN, PHASES, STATUSES, Entry, Map, Stage
 from journeysite.core.settings import Settings
 from journeysite.core.validate import find_target, source_id, step_index
 from journeysite.git.history import Edit
@@ -355,14 +355,17 @@ def map_page(insights: Insights, entry: Entry[Map], paths: Paths = Paths(), edit
                     cited.setdefault(ref, []).append(f"{stage.name} / {step.name}")
         team_names = {tid: e.title for tid, e in catalog.teams.items()}
         parent = catalog.maps.get(m.parent) if m.parent else None
+        # Each step's owner, as the cross-map views worked it out (by the step object).
+        step_owner = {id(ref.step): ref.owner for ref in insights.per_map[entry.id][1].steps}
+        # Each stage with its mean emotion, its owner and its steps' owners.
+        stages = [(stage, mean, catalog.stage_owner(m, stage), [step_owner[id(step)] for step in stage.steps])
+                  for stage, mean in stage_emotions(m)]
         context.update(
             freshness=insights.freshness[entry.id],
             coverage=percent(evidence_coverage(m)),
-            # Each stage with its mean emotion, its owner and its steps' owners.
-            stages=[(stage, mean, catalog.stage_owner(m, stage), [catalog.step_owner(m, stage, step) for step in stage.steps])
-                    for stage, mean in stage_emotions(m)],
+            stages=stages,
             lowest=lowest_moments(m),
-            diagram=Markup(journey(m, lambda stage, step: team_names.get(o := catalog.step_owner(m, stage, step), o))),
+            diagram=Markup(journey(m, lambda stage, step: team_names.get(o := step_owner[id(step)], o))),
             cited=cited,
             source_titles={sid: s.title for sid, s in sources.items()},
             channels={tid: ", ".join(e.data.channels) for tid in {t for st in m.stages for step in st.steps for t in step.touchpoints}
@@ -378,7 +381,7 @@ def map_page(insights: Insights, entry: Entry[Map], paths: Paths = Paths(), edit
             parent=parent,
             parent_stage_anchor=next((f"stage-{i + 1}" for i, s in enumerate(parent.data.stages) if s.name == m.parent_stage), None)
             if parent is not None and parent.data is not None else None,
-            owners=_owners(catalog, entry.title, m),
+            owners=_owners(catalog, entry.title, m, stages),
             children=insights.children.get(entry.id, []),
             futures=insights.redesigned_by.get(entry.id, []),
             changes=redesign(catalog, catalog.maps[m.redesigns], entry) if m.redesigns in catalog.maps else None,
@@ -399,20 +402,21 @@ def _lanes(m: Map) -> dict[str, bool]:
     }
 
 
-def _owners(catalog: Catalog, title: str, m: Map) -> dict[str, dict[str, list[str]]]:
+def _owners(catalog: Catalog, title: str, m: Map, stages: list[tuple[Stage, float | None, str, list[str]]]) -> dict[str, dict[str, list[str]]]:
     """Who owns what on a map, one entry per team (the map's owner first):
-    a reader looks for a team to contact, not for the owner of each row."""
+    a reader looks for a team to contact, not for the owner of each row.
+    `stages`: each stage with its mean emotion, its owner and its steps'."""
     owned: dict[str, dict[str, list[str]]] = {}
 
     def add(team: str, kind: str, name: str) -> None:
         owned.setdefault(team, {}).setdefault(kind, []).append(name)
 
     add(m.owner, "Map", title)
-    for stage in m.stages:
-        add(catalog.stage_owner(m, stage), "Stages", stage.name)
-    for stage in m.stages:
-        for step in stage.steps:
-            add(catalog.step_owner(m, stage, step), "Steps", f"{stage.name} / {step.name}")
+    for stage, _, owner, _ in stages:
+        add(owner, "Stages", stage.name)
+    for stage, _, _, step_owners in stages:
+        for step, team in zip(stage.steps, step_owners, strict=True):
+            add(team, "Steps", f"{stage.name} / {step.name}")
     for tid in dict.fromkeys(t for s in m.stages for st in s.steps for t in st.touchpoints):
         touchpoint = catalog.touchpoints.get(tid)
         if touchpoint is not None and touchpoint.data is not None:
