@@ -243,13 +243,6 @@ class Insights:
         return [ref for _, views in self.per_map.values() for ref in views.actions]
 
     @cached_property
-    def actions_by_map(self) -> dict[str, list[ActionRef]]:
-        out: dict[str, list[ActionRef]] = {}
-        for ref in self.actions:
-            out.setdefault(ref.map_id, []).append(ref)
-        return out
-
-    @cached_property
     def ownership(self) -> dict[str, Ownership]:
         return ownership(self.catalog, self.steps, self.actions)
 

@@ -355,8 +355,9 @@ def map_page(insights: Insights, entry: Entry[Map], paths: Paths = Paths(), edit
                     cited.setdefault(ref, []).append(f"{stage.name} / {step.name}")
         team_names = {tid: e.title for tid, e in catalog.teams.items()}
         parent = catalog.maps.get(m.parent) if m.parent else None
+        views = insights.per_map[entry.id][1]  # the map's steps in context and its actions
         # Each step's owner, as the cross-map views worked it out (by the step object).
-        step_owner = {id(ref.step): ref.owner for ref in insights.per_map[entry.id][1].steps}
+        step_owner = {id(ref.step): ref.owner for ref in views.steps}
         # Each stage with its mean emotion, its owner and its steps' owners.
         stages = [(stage, mean, catalog.stage_owner(m, stage), [step_owner[id(step)] for step in stage.steps])
                   for stage, mean in stage_emotions(m)]
@@ -377,7 +378,7 @@ def map_page(insights: Insights, entry: Entry[Map], paths: Paths = Paths(), edit
             kpis=kpis,
             kpis_at=lambda stage, step=None: [x for x in kpis if x.track.stage == stage and x.track.step == step],
             branch_anchor=lambda label: f"stage-{at + 1}" if (at := find_target(m, index, label)) is not None else "",
-            actions=insights.actions_by_map.get(entry.id, []),
+            actions=views.actions,
             parent=parent,
             parent_stage_anchor=next((f"stage-{i + 1}" for i, s in enumerate(parent.data.stages) if s.name == m.parent_stage), None)
             if parent is not None and parent.data is not None else None,
