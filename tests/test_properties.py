@@ -164,7 +164,7 @@ def test_user_text_never_becomes_markup(title: str, stage: str, step: str, thoug
 page_lines = st.lists(st.sampled_from([
     "<table data-js-raw>\n<tr><td>a</td></tr>\n</table>", "<div data-js-raw class=\"c\">\n<p>b</p>\n</div>", "<table data-js-raw>",
     "</table>", "<ul data-js-raw>\n<li>\tc</li>\n  \n</ul>", "<p data-js-raw>\nd\x02wzxhzdk:0\x03\n</p>", "```", "```html", "~~~~",
-    "````", "  ```", "> ```", "text *x*", "", "    code", "## Heading", "- item", "<div data-js-raw-ref=\"0:4\"></div>",
+    "````", "  ```", "> ```", "\t~~~", "x ```", "` ```", "<p>e</p> <table data-js-raw>", "text *x*", "", "    code", "## Heading", "- item", "<div data-js-raw-ref=\"0:4\"></div>",
 ]), max_size=14)
 
 

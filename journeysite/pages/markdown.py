@@ -35,7 +35,7 @@ def raw_blocks(markdown: str) -> Iterator[tuple[int, int]]:
     """Where each raw block starts and ends in `markdown`: from its opening
     line to the end of the first line that closes it."""
     at = 0
-    while opening := RAW_OPEN.search(markdown, at):
+    while opening := _opening(markdown, at, len(markdown)):
         closing = f"\n</{opening[1]}>"
         end = markdown.find(closing + "\n", opening.end())
         if end < 0:
@@ -46,15 +46,26 @@ def raw_blocks(markdown: str) -> Iterator[tuple[int, int]]:
         yield opening.start(), at
 
 
+def _opening(markdown: str, at: int, end: int) -> re.Match[str] | None:
+    """The first opening line of a raw block that starts in `markdown[at:end]`.
+    Plain searches first: a regular expression tried at every line of a
+    large page is a noticeable part of a build."""
+    while (found := markdown.find(" data-js-raw", at, end)) >= 0:
+        if opening := RAW_OPEN.match(markdown, markdown.rfind("\n", 0, found) + 1):
+            return opening
+        at = found + 1
+    return None
+
+
 #: The line that stands for a raw block set aside: where it is in the page's file of blocks.
 RAW_REF = re.compile(r'^<div data-js-raw-ref="(\d+):(\d+)"></div>$', re.M)
 
 
-#: A line that may open or close a fenced code block (in a list or a quote too).
-FENCE = re.compile(r"^[> \t]*(?:`{3,}|~{3,})", re.M)
-#: What Python-Markdown's first step changes in a page: the markers of its
-#: stash, line ends, tabs, lines of spaces.
-NORMALISED = re.compile(r"[\x02\x03\r\t]|\n +\n")
+#: What may open or close a fenced code block, after `>`, spaces or tabs at the start of a line.
+FENCES = ("```", "~~~")
+#: Lines of spaces, which Python-Markdown's first step empties (as it
+#: changes the markers of its stash, line ends and tabs).
+NORMALISED = re.compile(r"\n +\n")
 
 
 def set_aside(markdown: str) -> tuple[str, str]:
@@ -68,21 +79,41 @@ def set_aside(markdown: str) -> tuple[str, str]:
     the page's first fence to its last: on our pages, the Mermaid diagram
     and the author's own text, which hold no block of ours) or if the page
     already has a reference line (an author's raw HTML)."""
-    fences = [m.start() for m in FENCE.finditer(markdown)]
+    fences = _fence_lines(markdown)
     found = list(raw_blocks(markdown))
     in_code = bool(fences) and (any(start < fences[-1] and end > fences[0] for start, end in found)
-                                or any(fences[0] < m.start() < fences[-1] for m in RAW_OPEN.finditer(markdown)))
-    if in_code or RAW_REF.search(markdown):
+                                or _opening(markdown, fences[0] + 1, fences[-1]) is not None)
+    if in_code or (' data-js-raw-ref="' in markdown and RAW_REF.search(markdown)):
         return markdown, ""
     pieces, blocks, at, size = [], [], 0, 0
     for start, end in found:
-        if NORMALISED.search(markdown, start, end):
+        if _normalised(markdown, start, end):
             continue
         blocks.append(markdown[start:end])
         pieces += [markdown[at:start], f'<div data-js-raw-ref="{size}:{size + end - start}"></div>']
         size += end - start
         at = end
     return "".join([*pieces, markdown[at:]]), "".join(blocks)
+
+
+def _fence_lines(markdown: str) -> list[int]:
+    """Where each line that may open or close a fenced code block starts
+    (in a list or a quote too)."""
+    lines = set()
+    for fence in FENCES:
+        at = markdown.find(fence)
+        while at >= 0:
+            line = markdown.rfind("\n", 0, at) + 1
+            if not markdown[line:at].strip("> \t"):
+                lines.add(line)
+            at = markdown.find(fence, at + len(fence))
+    return sorted(lines)
+
+
+def _normalised(markdown: str, start: int, end: int) -> bool:
+    """Whether Python-Markdown's first step would change `markdown[start:end]`."""
+    return (any(markdown.find(c, start, end) >= 0 for c in "\x02\x03\r\t")
+            or (markdown.find("\n ", start, end) >= 0 and NORMALISED.search(markdown, start, end) is not None))
 
 
 def write_page(file: Path, markdown: str) -> bool:
