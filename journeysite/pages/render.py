@@ -56,9 +56,17 @@ _PLAIN = str.maketrans(
 )
 
 
+#: White space other than single spaces; characters `_PLAIN` changes.
+_ODD_SPACE = re.compile(r"[^\S ]|  ")
+_PLAIN_CHARS = re.compile("[" + re.escape("&<>\"'" + _SYNTAX_CHARS) + "]")
+
+
 @functools.lru_cache(maxsize=4096)
 def _plain_text(value: str) -> Markup:
-    return Markup(_SPACE.sub(" ", value).translate(_PLAIN))
+    # Most names need neither change: searching is cheaper than translating every character.
+    if _ODD_SPACE.search(value):
+        value = _SPACE.sub(" ", value)
+    return Markup(value.translate(_PLAIN) if _PLAIN_CHARS.search(value) else value)
 
 
 def text(value: object) -> Markup:
