@@ -267,7 +267,7 @@ def test_a_future_state_map_says_what_it_changes(example_site: Site, kb: Knowled
         if sibling.name == "h2":
             break
         section.append(sibling)
-    assert [s.get_text() for s in section if s.name == "p" and s.strong] == [
+    assert [s.get_text(strip=True) for s in section if s.name == "p" and s.strong] == [
         "Steps", "Emotions", "KPIs", "Pain points", "Opportunities", "Bright spots", "Blueprint"]  # what the journey does, not who validated it
     text = " ".join(c.get_text(" ", strip=True) for c in section)
     assert "added step: Report the storm damage / Report online with photos" in text

@@ -32,18 +32,25 @@ RAW_OPEN = re.compile(r"^<(table|ul|p|div) data-js-raw(?: [^<>]*)?>$", re.M)
 
 
 def raw_blocks(markdown: str) -> Iterator[tuple[int, int]]:
-    """Where each raw block starts and ends in `markdown`: from its opening
-    line to the end of the first line that closes it."""
-    at = 0
+    """Where each run of raw blocks starts and ends in `markdown`: from an
+    opening line to the end of the first line that closes it, and on over
+    each block that follows after nothing but blank lines (one placeholder
+    for Python-Markdown to carry instead of several)."""
+    at, run = 0, None
     while opening := _opening(markdown, at, len(markdown)):
         closing = f"\n</{opening[1]}>"
         end = markdown.find(closing + "\n", opening.end())
         if end < 0:
             end = markdown.find(closing, opening.end())
             if end < 0 or end + len(closing) != len(markdown):
-                return
+                break
+        if run is not None and markdown[run[1]:opening.start()].strip():
+            yield run
+            run = None
         at = end + len(closing)
-        yield opening.start(), at
+        run = (opening.start() if run is None else run[0], at)
+    if run is not None:
+        yield run
 
 
 def _opening(markdown: str, at: int, end: int) -> re.Match[str] | None:

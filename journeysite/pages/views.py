@@ -366,7 +366,7 @@ def map_page(insights: Insights, entry: Entry[Map], paths: Paths = Paths(), edit
             coverage=percent(evidence_coverage(m)),
             stages=stages,
             lowest=lowest_moments(m),
-            diagram=Markup(journey(m, lambda stage, step: team_names.get(o := step_owner[id(step)], o))),
+            diagram=journey(m, lambda stage, step: team_names.get(o := step_owner[id(step)], o)).rstrip("\n"),
             cited=cited,
             source_titles={sid: s.title for sid, s in sources.items()},
             channels={tid: ", ".join(e.data.channels) for tid in {t for st in m.stages for step in st.steps for t in step.touchpoints}
