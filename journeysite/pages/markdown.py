@@ -1,11 +1,12 @@
 """A Python-Markdown extension that passes our large HTML blocks through whole.
 
-Templates write the big tables and lists of a page as raw HTML blocks that
-open with `<table data-js-raw ...>` (or `ul`, `p`, `div`) alone on a line and close
-alone on a line; user text inside is escaped, so no author can end one
-early. Python-Markdown would parse them tag by tag, most of a large build;
-this stores each in `md.htmlStash`, the supported way to hand HTML through
-untouched (mkdocs-autorefs and mkdocstrings do the same). The output is the
+Templates write what they generate (on a map page, all but the headings and
+the authors' text) as raw HTML blocks that open with `<table data-js-raw ...>`
+(or `ul`, `p`, `div`) alone on a line and close alone on a line; user text
+inside is escaped, so no author can end one early. Python-Markdown would
+parse them tag by tag, most of a large build; this stores each run of them
+in `md.htmlStash`, the supported way to hand HTML through untouched
+(mkdocs-autorefs and mkdocstrings do the same). The output is the
 same HTML with or without it, so engines that do not load it (Zensical)
 build the same pages, only slower. An author's own code block holding such a
 line is left alone: fenced code is stashed before this runs.
@@ -83,9 +84,9 @@ def set_aside(markdown: str) -> tuple[str, str]:
     the page and set its fenced code aside, so whatever either would touch
     stays where it is: a block Python-Markdown would normalise, and every
     block of a page if one may be in or across a fenced code block (from
-    the page's first fence to its last: on our pages, the Mermaid diagram
-    and the author's own text, which hold no block of ours) or if the page
-    already has a reference line (an author's raw HTML)."""
+    the page's first fence to its last: on our pages, in the authors' own
+    text, which holds no block of ours) or if the page already has a
+    reference line (an author's raw HTML)."""
     fences = _fence_lines(markdown)
     found = list(raw_blocks(markdown))
     in_code = bool(fences) and (any(start < fences[-1] and end > fences[0] for start, end in found)

@@ -16,9 +16,9 @@ from typing import Any
 
 from journeysite.pages.generate import SCRIPTS, STYLESHEET
 
-#: Markdown extensions the pages use: admonitions (warnings, error boxes),
-#: attribute lists (stage anchors), Markdown inside HTML blocks (facts,
-#: breadcrumbs, the diagram), tables and the table of contents.
+#: Markdown extensions the pages use: admonitions (error boxes, warnings),
+#: attribute lists (stage anchors), Markdown inside HTML
+#: blocks (a team's facts), tables and the table of contents.
 MARKDOWN_EXTENSIONS = ("admonition", "attr_list", "md_in_html", "tables", "toc")
 SUPERFENCES = "pymdownx.superfences"
 #: Material's default fonts, which it loads from Google Fonts.
@@ -27,21 +27,18 @@ MATERIAL_FONTS = {"text": "Roboto", "code": "Roboto Mono"}
 
 def complete(extensions: list[Any], options: MutableMapping[str, Any], fence_format: Any,
              css: list[Any], scripts: list[Any], theme: MutableMapping[str, Any], theme_name: str) -> list[str]:
-    """Add the Markdown extensions (names, and their `options` by name), the
-    `mermaid` fence (`fence_format`: Material's format function, or a YAML
-    tag naming it), our stylesheet and scripts (Mermaid first: ours wraps
-    its `initialize`) and no web fonts from Google; the problems left."""
+    """Add the Markdown extensions (names, and their `options` by name), a
+    `mermaid` fence for the authors' own diagrams unless the team set one
+    (`fence_format`: Material's format function, or a YAML tag naming it;
+    map pages write their journey diagram as HTML, whatever the fence), our
+    stylesheet and scripts (Mermaid first: ours wraps its `initialize`) and
+    no web fonts from Google; the problems left."""
     problems = []
     extensions += [name for name in (*MARKDOWN_EXTENSIONS, SUPERFENCES) if name not in extensions]
     superfences = options[SUPERFENCES] = options.get(SUPERFENCES) or {}
     fences = superfences.setdefault("custom_fences", [])
-    mermaid = [f for f in fences if isinstance(f, dict) and f.get("name") == "mermaid"]
-    if not mermaid:
+    if not any(isinstance(f, dict) and f.get("name") == "mermaid" for f in fences):
         fences.append({"name": "mermaid", "class": "mermaid", "format": fence_format})
-    elif mermaid[0].get("class") != "mermaid" or mermaid[0].get("format") != fence_format:
-        problems.append("journeysite: the 'mermaid' fence of pymdownx.superfences is not Material's, so journey diagrams would "
-                        "show as code: remove it from mkdocs.yml (journeysite adds the right one) or set class: mermaid "
-                        "and format: !!python/name:pymdownx.superfences.fence_code_format")
     if STYLESHEET not in [str(c) for c in css]:
         css.append(STYLESHEET)
     for at, script in enumerate(SCRIPTS):
