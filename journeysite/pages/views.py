@@ -124,8 +124,9 @@ class Refs:
     plain text when the target does not exist (its error is reported elsewhere).
 
     Markdown links by default, so the site engine validates them; HTML links
-    (`html=True`) inside the large tables that templates write as raw HTML,
-    which Markdown would spend most of a build parsing cell by cell.
+    (`html=True`) in what templates write as raw HTML (the large tables, and
+    all of a map page but its headings and the authors' text), which
+    Markdown would spend most of a build parsing.
     """
 
     def __init__(self, catalog: Catalog, paths: Paths, page: str, html: bool = False) -> None:
