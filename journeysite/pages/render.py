@@ -56,9 +56,9 @@ _PLAIN = str.maketrans(
 )
 
 
-#: White space other than single spaces; characters `_PLAIN` changes.
+#: White space other than single spaces; the characters `_PLAIN` changes (its own keys, so the two cannot drift apart).
 _ODD_SPACE = re.compile(r"[^\S ]|  ")
-_PLAIN_CHARS = re.compile("[" + re.escape("&<>\"'" + _SYNTAX_CHARS) + "]")
+_PLAIN_CHARS = re.compile("[" + re.escape("".join(map(chr, _PLAIN))) + "]")
 
 
 @functools.lru_cache(maxsize=4096)
