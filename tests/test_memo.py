@@ -24,7 +24,8 @@ CLAIM = "maps/first-home-claim.md"
 PHOTOS = "maps/claim-photo-evidence.md"
 
 #: Edits applied one after the other to one knowledge base: each reaches other
-#: pages by another route (titles, owners, contacts, parents, touchpoints, errors).
+#: pages by another route (titles, owners, contacts, parents, touchpoints,
+#: extension fields, errors).
 EDITS: list[tuple[str, str, str, str]] = [
     ("map title", CLAIM, "title: Make a first home-insurance claim", "title: Make a first claim"),
     ("team contact", "teams/claims.md", 'contact: "#claims-cx on chat, claims-cx@larkspur.example"', "contact: claims@larkspur.example"),
@@ -36,6 +37,7 @@ EDITS: list[tuple[str, str, str, str]] = [
     ("parent stage renamed", CLAIM, "  - name: Assess the claim", "  - name: Assess the damage"),
     ("micro-journey follows", PHOTOS, "parent_stage: Assess the claim", "parent_stage: Assess the damage"),
     ("map persona", PHOTOS, "persona: first-time-homeowner", "persona: small-landlord"),
+    ("step extension field", "maps/storm-damage-claim.md", "x-journey-id: CX-STORM-04", "x-journey-id: CX-STORM-05"),
     ("validation date", CLAIM, "last_validated: 2026-10-06", "last_validated: 2025-01-06"),
     ("map broken", PHOTOS, "phase: own", "phase: owning"),
     ("map mended", PHOTOS, "phase: owning", "phase: own"),

@@ -12,8 +12,9 @@ import datetime as dt
 import functools
 import math
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Annotated, Any, Generic, Literal, TypeVar, get_args
 
 from pydantic import (
@@ -174,6 +175,10 @@ def _holds(annotation: Any, kind: Callable[[Any], bool]) -> bool:
     return kind(annotation) or any(_holds(a, kind) for a in get_args(annotation) if a is not Ellipsis)
 
 
+#: The extension fields of a model that has none.
+_NONE: Mapping[str, Any] = MappingProxyType({})
+
+
 class Strictly(BaseModel):
     """Frozen, and no unknown keys but extension fields: a key that starts
     with `x-` holds any value, kept in `extensions` (and compared, so a page
@@ -181,7 +186,10 @@ class Strictly(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid", strict=False,
                               json_schema_extra={"patternProperties": {"^x-": {}}})
-    _extensions: dict[str, Any] = PrivateAttr(default_factory=dict)
+    #: None when there are none (most models): a dict of None only is one
+    #: object fewer for the garbage collector to walk, for each of the tens
+    #: of thousands of models `mkdocs serve` keeps.
+    _extensions: dict[str, Any] | None = PrivateAttr(default=None)
 
     @model_validator(mode="wrap")
     @classmethod
@@ -193,15 +201,19 @@ class Strictly(BaseModel):
         return model
 
     @property
-    def extensions(self) -> dict[str, Any]:
-        return self._extensions
+    def extensions(self) -> Mapping[str, Any]:
+        # Read where pydantic keeps private values: `self._extensions` takes
+        # `BaseModel.__getattr__`, which raises and catches an error inside
+        # on every read (a twentieth of rendering a map page).
+        private: dict[str, Any] = self.__pydantic_private__  # type: ignore[assignment]
+        return private["_extensions"] or _NONE
 
     @model_serializer(mode="wrap")
     def _with_extensions(self, handler: SerializerFunctionWrapHandler) -> Any:
         """Exports (`maps.json`) keep extension fields where they stand."""
         data = handler(self)
-        if self._extensions and isinstance(data, dict):
-            data.update(to_jsonable_python(self._extensions))
+        if self.extensions and isinstance(data, dict):
+            data.update(to_jsonable_python(self.extensions))
         return data
 
 
