@@ -210,8 +210,11 @@ class PageMemo:
     def __init__(self, parts: bool = False) -> None:
         self.parts = parts
         self._pages: dict[str, tuple[Any, Any]] = {}
-        #: Each page's parts by name, and the names its latest render used.
-        self._parts: dict[str, dict[str, tuple[Any, Any]]] = {}
+        #: Each page's parts by name, as (inputs, value) in two dicts: tens of
+        #: thousands of pairs were as many objects for the garbage collector
+        #: to walk. Then the names its latest render used.
+        self._parts: dict[str, dict[str, Any]] = {}
+        self._part_values: dict[str, dict[str, Any]] = {}
         self._used_parts: dict[str, set[str]] = {}
         self._used: set[str] = set()
         self._shared: Any = None
@@ -234,13 +237,12 @@ class PageMemo:
         memo keeps parts)."""
         if not self.parts:
             return compute()
-        parts = self._parts.setdefault(page, {})
+        parts, values = self._parts.setdefault(page, {}), self._part_values.setdefault(page, {})
         self._used_parts.setdefault(page, set()).add(name)
-        last = parts.get(name)
-        if last is not None and last[0] == inputs:
-            return cast(V, last[1])
-        value = compute()
-        parts[name] = (inputs, value)
+        if name in parts and parts[name] == inputs:
+            return cast(V, values[name])
+        value = values[name] = compute()
+        parts[name] = inputs
         return value
 
     def shared(self, value: Any) -> Any:
@@ -259,10 +261,12 @@ class PageMemo:
         parts a page computed again no longer has. The parts of a page that
         was reused were not asked for, and are kept with it."""
         self._pages = {key: v for key, v in self._pages.items() if key in self._used}
-        self._parts = {page: parts for page, parts in self._parts.items() if page in self._used}
-        for page, used in self._used_parts.items():
-            if page in self._parts and len(used) < len(self._parts[page]):
-                self._parts[page] = {name: v for name, v in self._parts[page].items() if name in used}
+        for kept in (self._parts, self._part_values):
+            for page in [page for page in kept if page not in self._used]:
+                del kept[page]
+            for page, used in self._used_parts.items():
+                if page in kept and len(used) < len(kept[page]):
+                    kept[page] = {name: v for name, v in kept[page].items() if name in used}
         self._used, self._used_parts = set(), {}
 
 
@@ -512,17 +516,18 @@ class TeamListings:
     cut: bool
 
     @classmethod
-    def of(cls, owned: indexes.Ownership, limit: int | None = TEAM_MAPS) -> TeamListings:
-        rows = _by_map(owned)
-        if limit is None:
-            return cls(owned.maps, owned.contributes_to, rows, owned.actions, cut=False)
+    def of(cls, owned: indexes.Ownership, limit: int = TEAM_MAPS) -> TeamListings:
+        """The lists of a team page: the first `limit` maps of each."""
         first = partial(_first_maps, limit=limit)
-        return cls(first(owned.maps), first(owned.contributes_to), first(rows), first(owned.actions), cut=cls.long(owned, limit))
+        in_rows = sorted({mid for mid, _ in owned.stages} | {ref.map_id for ref in owned.steps})[:limit]
+        return cls(first(owned.maps), first(owned.contributes_to), _by_map(owned, frozenset(in_rows)), first(owned.actions),
+                   cut=cls.long(owned, limit))
 
-    def only(self, maps: frozenset[str]) -> TeamListings:
+    @classmethod
+    def only(cls, owned: indexes.Ownership, maps: frozenset[str]) -> TeamListings:
         """The lists with the items of these maps only: a page of the full listing."""
         keep = partial(_only_maps, maps=maps)
-        return TeamListings(keep(self.maps), keep(self.contributes_to), keep(self.rows), keep(self.actions), cut=False)
+        return cls(keep(owned.maps), keep(owned.contributes_to), _by_map(owned, maps), keep(owned.actions), cut=False)
 
     @staticmethod
     def long(owned: indexes.Ownership, limit: int = TEAM_MAPS) -> bool:
@@ -564,13 +569,18 @@ def _team_inputs(insights: Insights, shared: tuple[Any, ...], e: Entry[Any], inv
     return (shared, e, catalog.problems(e.path), [catalog.maps[mid] for mid in involved])
 
 
-def _by_map(owned: indexes.Ownership) -> list[tuple[str, list[Any], list[StepRef]]]:
-    """The stages and steps a team owns, one row per map, in map order."""
+def _by_map(owned: indexes.Ownership, maps: frozenset[str]) -> list[tuple[str, list[Any], list[StepRef]]]:
+    """The stages and steps a team owns in `maps`, one row per map, in map
+    order: only the rows a page shows, as under `serve` an edit renders one
+    page of a listing, and the rows of a thousand maps were most of what
+    the garbage collector then had to walk."""
     rows: dict[str, tuple[str, list[Any], list[StepRef]]] = {}
     for mid, stage in owned.stages:
-        rows.setdefault(mid, (mid, [], []))[1].append(stage)
+        if mid in maps:
+            rows.setdefault(mid, (mid, [], []))[1].append(stage)
     for ref in owned.steps:
-        rows.setdefault(ref.map_id, (ref.map_id, [], []))[2].append(ref)
+        if ref.map_id in maps:
+            rows.setdefault(ref.map_id, (ref.map_id, [], []))[2].append(ref)
     return [rows[mid] for mid in sorted(rows)]
 
 
@@ -679,16 +689,11 @@ def generated_jobs(
                 {"tid": tid, "tp": catalog.touchpoints[tid], "use": use, "uses": uses, "pager": pager,
                  "step_row": partial(step_row, later=pager.number > 1)})
 
-    @cache
-    def every_listing(tid: str) -> TeamListings:
-        """A team's lists, made once for all the pages of its full listing."""
-        return TeamListings.of(insights.ownership.get(tid, indexes.Ownership()), None)
-
     def team_listing(e: Entry[Any], pager: Pager, involved: list[str]) -> tuple[Any, dict[str, Any]]:
         owned = insights.ownership.get(e.id, indexes.Ownership())
         # `listings` makes the lists when the page is rendered, not when the memo only compares inputs.
         return ((_team_inputs(insights, shared, e, involved), pager),
-                {"entry": e, "owned": owned, "listings": lambda: every_listing(e.id).only(pager.maps),
+                {"entry": e, "owned": owned, "listings": lambda: TeamListings.only(owned, pager.maps),
                  "freshness": insights.freshness, "pager": pager})
 
     def system(sid: str, pager: Pager, uses: list[StepRef]) -> tuple[Any, dict[str, Any]]:
