@@ -178,6 +178,12 @@ class Refs:
         entry = self.catalog.systems.get(ident)
         return self.to(self.paths.system(ident), entry.title) if entry else text(ident)
 
+    def touchpoints(self, idents: Iterable[str], channels: Mapping[str, str]) -> Markup:
+        """A step's touchpoints, one per line, each with its channels where
+        `channels` has them: a loop in the template wrote six outputs each."""
+        return Markup("<br> ").join(
+            self.touchpoint(t) + Markup(" ({0})").format(channels[t]) if t in channels else self.touchpoint(t) for t in idents)
+
 
 @lru_cache(maxsize=1024)
 def _contact(contact: str, html: bool) -> Markup:
@@ -397,9 +403,10 @@ def map_page(insights: Insights, entry: Entry[Map], paths: Paths = Paths(), edit
 
 
 def _lanes(m: Map) -> dict[str, bool]:
-    """The optional rows of a map's stage tables that some step fills."""
+    """The optional rows of a map's canvas and stage tables that some step fills."""
     steps = [step for stage in m.stages for step in stage.steps]
     return {
+        **{lane: any(getattr(s, lane) for s in steps) for lane in ("actions", "thoughts", "feelings", "pain_points", "opportunities")},
         "path": any(s.optional or s.duration or s.branches for s in steps),
         "bright_spots": any(s.bright_spots for s in steps),
         "quotes": any(s.quotes for s in steps),
