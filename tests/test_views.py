@@ -111,7 +111,7 @@ def test_action_board_quadrants(kb: KnowledgeBase) -> None:
 
 def test_maps_by_urgency_and_wins(kb: KnowledgeBase) -> None:
     catalog = kb.catalog()
-    order = [(mid, f.state) for mid, _, f in indexes.maps_by_urgency(catalog)]
+    order = [(mid, f.state) for mid, _, f in indexes.maps_by_urgency(catalog, indexes.Insights(catalog).freshness)]
     assert order[:2] == [("renew-landlord-policies", "overdue"), ("switch-to-landlord-cover", "unvalidated")]
     assert {state for _, state in order[2:]} == {"fresh"}
     dates = [w.date for _, _, w in indexes.wins(catalog)]
@@ -120,9 +120,10 @@ def test_maps_by_urgency_and_wins(kb: KnowledgeBase) -> None:
 
 def test_views_depend_only_on_the_date(kb: KnowledgeBase) -> None:
     later = kb.catalog(dt.date(2027, 6, 1))
-    states = {mid: f.state for mid, _, f in indexes.maps_by_urgency(later)}
+    states = {mid: f.state for mid, _, f in indexes.maps_by_urgency(later, indexes.Insights(later).freshness)}
     assert states["first-home-claim"] == "overdue"
-    assert indexes.maps_by_urgency(kb.catalog()) == indexes.maps_by_urgency(kb.catalog())
+    first, second = kb.catalog(), kb.catalog()
+    assert indexes.maps_by_urgency(first, indexes.Insights(first).freshness) == indexes.maps_by_urgency(second, indexes.Insights(second).freshness)
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,7 @@ Pure functions, sorted and deterministic, so generated pages are stable.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Literal
@@ -96,13 +96,18 @@ def quadrant(action: Action) -> Quadrant:
 
 @dataclass(frozen=True)
 class MapViews:
-    """One map's share of the cross-map views: its steps in context (in
-    customer order) and its actions. It reads the map, the touchpoints
-    (owners), the personas (who is a customer) and the date, so `mkdocs
-    serve` keeps it while those are unchanged."""
+    """One map's share of the cross-map views: its stages and steps in
+    context (in customer order), its actions and its freshness. It reads
+    the map, the touchpoints (owners), the personas (who is a customer),
+    the date and the settings, so `mkdocs serve` keeps it while those are
+    unchanged (and each rebuild leaves the garbage collector fewer new
+    objects)."""
 
+    #: (map id, stage), as a team's ownership lists them.
+    stages: tuple[tuple[str, Stage], ...]
     steps: tuple[StepRef, ...]
     actions: tuple[ActionRef, ...]
+    freshness: Freshness
 
 
 def map_views(catalog: Catalog, mid: str, m: Map) -> MapViews:
@@ -114,36 +119,38 @@ def map_views(catalog: Catalog, mid: str, m: Map) -> MapViews:
         targets = tuple(Target(label, at) for label in action.targets if (at := find_target(m, index, label)) is not None)
         late = action.due is not None and action.due < catalog.today and action.status in OPEN
         actions.append(ActionRef(mid, m, action, quadrant(action), targets, late))
-    return MapViews(steps, tuple(actions))
+    return MapViews(tuple((mid, stage) for stage in m.stages), steps, tuple(actions), map_freshness(catalog, m))
 
 
 def map_freshness(catalog: Catalog, m: Map) -> Freshness:
     return freshness(m, catalog.today, catalog.settings.review_every, catalog.settings.due_window)
 
 
-def ownership(catalog: Catalog, all_steps: list[StepRef], all_actions: list[ActionRef]) -> dict[str, Ownership]:
+def ownership(catalog: Catalog, per_map: Mapping[str, tuple[Map, MapViews]]) -> dict[str, Ownership]:
     """Per team id (every team, even one that owns nothing yet), from
-    every map's steps and actions (`Insights.steps`, `Insights.actions`)."""
+    every valid map's views (`Insights.per_map`)."""
     owned: dict[str, Ownership] = {tid: Ownership() for tid in catalog.teams}
 
     def of(team: str) -> Ownership:
         return owned.setdefault(team, Ownership())
 
-    for mid, m in catalog.valid_maps():
+    for mid, (m, views) in per_map.items():
         of(m.owner).maps.append(mid)
         for team in m.contributors:
             of(team).contributes_to.append(mid)
-        for stage in m.stages:
-            of(catalog.stage_owner(m, stage)).stages.append((mid, stage))
-    for ref in all_steps:
-        of(ref.owner).steps.append(ref)
+        for pair in views.stages:
+            of(catalog.stage_owner(m, pair[1])).stages.append(pair)
+    for _, views in per_map.values():
+        for ref in views.steps:
+            of(ref.owner).steps.append(ref)
     for tid, entry in catalog.touchpoints.items():
         if entry.data is not None:
             of(entry.data.owner).touchpoints.append(tid)
-    for action_ref in all_actions:
-        if action_ref.action.team is not None:  # not owned outside the organisation
-            of(action_ref.action.team).actions.append(action_ref)
-    urgency = {mid: URGENCY.index(map_freshness(catalog, m).state) for mid, m in catalog.valid_maps()}
+    for _, views in per_map.values():
+        for action_ref in views.actions:
+            if action_ref.action.team is not None:  # not owned outside the organisation
+                of(action_ref.action.team).actions.append(action_ref)
+    urgency = {mid: URGENCY.index(views.freshness.state) for mid, (_, views) in per_map.items()}
     for own in owned.values():
         own.maps.sort(key=lambda mid: (urgency[mid], mid))
     return dict(sorted(owned.items()))
@@ -193,9 +200,10 @@ def coverage(catalog: Catalog) -> Coverage:
     return Coverage(matrix, uncovered)
 
 
-def maps_by_urgency(catalog: Catalog) -> list[tuple[str, Entry[Map], Freshness]]:
-    """Valid maps, overdue and unvalidated first, then by next review date."""
-    rows = [(mid, catalog.maps[mid], map_freshness(catalog, m)) for mid, m in catalog.valid_maps()]
+def maps_by_urgency(catalog: Catalog, freshness: Mapping[str, Freshness]) -> list[tuple[str, Entry[Map], Freshness]]:
+    """Valid maps (the keys of `freshness`, `Insights.freshness`), overdue
+    and unvalidated first, then by next review date."""
+    rows = [(mid, catalog.maps[mid], f) for mid, f in freshness.items()]
     far = dt.date.max
     return sorted(rows, key=lambda r: (URGENCY.index(r[2].state), r[2].next_review or far, r[0]))
 
@@ -244,7 +252,7 @@ class Insights:
 
     @cached_property
     def ownership(self) -> dict[str, Ownership]:
-        return ownership(self.catalog, self.steps, self.actions)
+        return ownership(self.catalog, self.per_map)
 
     @cached_property
     def touchpoint_usage(self) -> dict[str, TouchpointUse]:
@@ -295,4 +303,4 @@ class Insights:
 
     @cached_property
     def freshness(self) -> dict[str, Freshness]:
-        return {mid: map_freshness(self.catalog, m) for mid, m in self.catalog.valid_maps()}
+        return {mid: views.freshness for mid, (_, views) in self.per_map.items()}

@@ -734,7 +734,7 @@ def generated_jobs(
         (paths.glance, "glance.md", lambda: (everything(), {"g": glance(insights)})),
         (paths.coverage, "coverage.md", lambda: (everything(), {"coverage": insights.coverage})),
         (paths.freshness, "freshness.md", lambda: ((everything(), dict(edits)), {
-            "rows": indexes.maps_by_urgency(catalog), "broken": [e for e in catalog.maps.values() if e.data is None], "edits": edits,
+            "rows": indexes.maps_by_urgency(catalog, insights.freshness), "broken": [e for e in catalog.maps.values() if e.data is None], "edits": edits,
             "g": glance(insights)})),
         (paths.actions, "actions.md", lambda: (everything(), board())),
         (paths.evidence, "evidence.md", lambda: (everything(), {
