@@ -140,16 +140,14 @@ def ownership(catalog: Catalog, per_map: Mapping[str, tuple[Map, MapViews]]) -> 
             of(team).contributes_to.append(mid)
         for pair in views.stages:
             of(catalog.stage_owner(m, pair[1])).stages.append(pair)
-    for _, views in per_map.values():
         for ref in views.steps:
             of(ref.owner).steps.append(ref)
-    for tid, entry in catalog.touchpoints.items():
-        if entry.data is not None:
-            of(entry.data.owner).touchpoints.append(tid)
-    for _, views in per_map.values():
         for action_ref in views.actions:
             if action_ref.action.team is not None:  # not owned outside the organisation
                 of(action_ref.action.team).actions.append(action_ref)
+    for tid, entry in catalog.touchpoints.items():
+        if entry.data is not None:
+            of(entry.data.owner).touchpoints.append(tid)
     urgency = {mid: URGENCY.index(views.freshness.state) for mid, (_, views) in per_map.items()}
     for own in owned.values():
         own.maps.sort(key=lambda mid: (urgency[mid], mid))

@@ -526,9 +526,8 @@ class TeamListings:
     def of(cls, owned: indexes.Ownership, limit: int = TEAM_MAPS) -> TeamListings:
         """The lists of a team page: the first `limit` maps of each."""
         first = partial(_first_maps, limit=limit)
-        in_rows = sorted({mid for mid, _ in owned.stages} | {ref.map_id for ref in owned.steps})[:limit]
-        return cls(first(owned.maps), first(owned.contributes_to), _by_map(owned, frozenset(in_rows)), first(owned.actions),
-                   cut=cls.long(owned, limit))
+        rows = _by_map(owned, frozenset(sorted(_row_maps(owned))[:limit]))  # rows come in map id order
+        return cls(first(owned.maps), first(owned.contributes_to), rows, first(owned.actions), cut=cls.long(owned, limit))
 
     @classmethod
     def only(cls, owned: indexes.Ownership, maps: frozenset[str]) -> TeamListings:
@@ -539,8 +538,7 @@ class TeamListings:
     @staticmethod
     def long(owned: indexes.Ownership, limit: int = TEAM_MAPS) -> bool:
         """Whether any listing of the team has more than `limit` maps (without making them)."""
-        parts = {mid for mid, _ in owned.stages} | {ref.map_id for ref in owned.steps}
-        return any(len(ids) > limit for ids in (set(owned.maps), set(owned.contributes_to), parts, {a.map_id for a in owned.actions}))
+        return any(len(ids) > limit for ids in (set(owned.maps), set(owned.contributes_to), _row_maps(owned), {a.map_id for a in owned.actions}))
 
 
 def _first_maps(items: list[Any], limit: int) -> list[Any]:
@@ -554,8 +552,12 @@ def _only_maps(items: list[Any], maps: frozenset[str]) -> list[Any]:
 
 def _involved(owned: indexes.Ownership) -> list[str]:
     """Ids of every map a team owns or has a part in, in id order: the order its full listing is paged in."""
-    return sorted({*owned.maps, *owned.contributes_to, *(mid for mid, _ in owned.stages),
-                   *(ref.map_id for ref in owned.steps), *(ref.map_id for ref in owned.actions)})
+    return sorted({*owned.maps, *owned.contributes_to, *_row_maps(owned), *(ref.map_id for ref in owned.actions)})
+
+
+def _row_maps(owned: indexes.Ownership) -> set[str]:
+    """Ids of the maps in which a team owns stages or steps: the rows of its stages-and-steps listing (`_by_map`)."""
+    return {mid for mid, _ in owned.stages} | {ref.map_id for ref in owned.steps}
 
 
 def team_page(insights: Insights, entry: Entry[Any], paths: Paths = Paths(), parts: Parts = Parts()) -> str:
