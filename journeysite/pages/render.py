@@ -29,6 +29,7 @@ from pydantic_core import to_jsonable_python
 
 from journeysite.core.diagnostics import one_line
 from journeysite.core.links import INLINE, doc_target, relative, relpath
+from journeysite.pages.labels import EMOTIONS, GLOBALS
 
 #: Characters that Python-Markdown or its extensions (tables, attr_list) read.
 _SYNTAX_CHARS = "\\`*_[]{}|#!~^=:+-"
@@ -183,6 +184,10 @@ def _inline_markdown_on_page(context: Context, value: object, origin: str | None
 
 @functools.cache
 def environment() -> Environment:
+    """The one environment every page is rendered in. The labels are its
+    globals, so the macros of `_badges.md` are made once: a module imported
+    `with context` would be made for every page, as a reference cycle (with
+    the page's data) that only the garbage collector frees."""
     env = Environment(
         loader=PackageLoader("journeysite.pages", "templates"),
         autoescape=True,
@@ -192,6 +197,12 @@ def environment() -> Environment:
         keep_trailing_newline=True,
     )
     env.filters.update(text=text, texts=texts, code=code, md=_inline_markdown_on_page, gfm=gfm, yaml=yaml_scalar, body=author_body, value=any_value)
+    env.globals.update(GLOBALS)
+    # The badge of each emotion score, made once from its macro: large pages
+    # show tens of thousands. (A module made before every global is set
+    # would lack the later ones, so this one is not the cached one.)
+    badges = env.get_template("_badges.md").make_module()
+    env.globals["emotion_badge"] = {score: Markup(getattr(badges, "emotion")(score)) for score in [*EMOTIONS, None]}  # noqa: B009 (a template macro, unknown to mypy)
     return env
 
 

@@ -22,11 +22,10 @@ from markupsafe import Markup
 from journeysite.core import indexes
 from journeysite.core.catalog import Catalog
 from journeysite.core.changes import redesign
-from journeysite.core.freshness import URGENCY
 from journeysite.core.glance import glance
 from journeysite.core.indexes import QUADRANTS, Insights, StepRef
 from journeysite.core.metrics import evidence_coverage, lowest_moments, percent, score, stage_emotions
-from journeysite.core.model import OPEN, PHASES, STATUSES, Entry, Map, Stage
+from journeysite.core.model import OPEN, STATUSES, Entry, Map, Stage
 from journeysite.core.settings import Settings
 from journeysite.core.validate import find_target, source_id, step_index
 from journeysite.git.history import Edit
@@ -34,7 +33,7 @@ from journeysite.pages.canvas import canvas
 from journeysite.pages.feed import atom
 from journeysite.pages.measures import Measure, by_metric, measures
 from journeysite.pages.mermaid import journey
-from journeysite.pages.render import environment, href, html_link, link, render, text
+from journeysite.pages.render import href, html_link, inline_markdown, link, render, text
 
 V = TypeVar("V")
 T = TypeVar("T")
@@ -42,20 +41,6 @@ T = TypeVar("T")
 STEP_MAP: Callable[[StepRef], str] = attrgetter("map_id")
 #: An e-mail address in a team's contact (split keeps it as every second piece).
 EMAIL = re.compile(r"([A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,})")
-EMOTIONS = {1: "very negative", 2: "negative", 3: "neutral", 4: "positive", 5: "very positive"}
-FRESHNESS = {
-    "fresh": (Markup("&#x2714;"), "Fresh"),
-    "due": (Markup("&#x25F7;"), "Review due"),  # a clock face that text fonts have (the emoji alarm clock needs an emoji font)
-    "overdue": (Markup("&#x26A0;"), "Review overdue"),
-    "unvalidated": ("?", "Never validated"),
-}
-
-EDIT_SOURCES = {
-    "git": "Date of the last commit that changed the file. An edit is not a validation.",
-    "working copy": "Changed since the last commit: the file's modification date. An edit is not a validation.",
-    "file": "No git history here: the file's modification date. An edit is not a validation.",
-}
-
 #: Front matter of every page the site derives. They list what map, persona
 #: and team pages say, where search finds it; left in, they would outrank
 #: those pages and cost most of the build (the search plugin parses every
@@ -141,6 +126,11 @@ class Refs:
                 html_link(self.page, target, label, self.paths.directory_urls, anchor, self.paths.links_from_file) if self.html
                 else link(self.page, target, label, anchor))
         return made
+
+    def md(self, value: object) -> Markup:
+        """Inline Markdown written for this page (the `md` filter, for macros,
+        which do not see the page they are called from)."""
+        return inline_markdown(value, self.page, None, self.paths.directory_urls, self.paths.links_from_file)
 
     def url(self, target: str) -> str:
         """The address of another page, for an HTML link in a raw block."""
@@ -332,19 +322,10 @@ def _everything(shared: tuple[Any, ...], catalog: Catalog) -> tuple[Any, ...]:
     return (shared, tuple(catalog.maps.values()), catalog.diagnostics, catalog.readings)
 
 
-@cache
-def emotion_badges() -> dict[int | None, Markup]:
-    """The badge of each emotion score (its macro's), made once: large pages
-    show tens of thousands of them."""
-    macros = environment().get_template("_badges.md").make_module({"emotions": EMOTIONS})
-    return {score: Markup(getattr(macros, "emotion")(score)) for score in [*EMOTIONS, None]}  # noqa: B009 (a template macro, unknown to mypy)
-
-
 def _page(template: str, catalog: Catalog, paths: Paths, path: str, parts: Parts = Parts(), **context: Any) -> str:
     return render(
         template, path, catalog=catalog, paths=paths, refs=Refs(catalog, paths, path), hrefs=Refs(catalog, paths, path, html=True),
         per_map=parts.of(path),
-        emotion_badge=emotion_badges(), freshness_badges=FRESHNESS, edit_sources=EDIT_SOURCES, phases=PHASES, open_statuses=OPEN, urgency=URGENCY,
         **context,
     )
 
