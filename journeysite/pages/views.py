@@ -270,14 +270,16 @@ class PageMemo:
 class Parts:
     """The rows of a page, one part for each map, for a memo that keeps parts.
 
-    A template writes `per_map(items, macro)`: the items (map ids, references
-    to a map's steps or actions, or tuples led by a map id) go to `macro` in
-    runs of one map, and each run's rows are rendered again only when that
-    map (its entry and last edit), the shared inputs or the run itself
-    changed. The n-th run of one map and macro on a page is the page's part
-    `macro:map_id:n`. A build whose memo keeps no parts calls `macro` once
-    with all the items, so a macro must write each item's rows as it would
-    alone.
+    A template writes `{% call(run) per_map(items, "name") %}rows{% endcall %}`:
+    the items (map ids, references to a map's steps or actions, or tuples
+    led by a map id) go to the block in runs of one map, and each run's rows
+    are rendered again only when that map (its entry and last edit), the
+    shared inputs or the run itself changed. The n-th run of one map and
+    name on a page is the page's part `name:map_id:n`. A build whose memo
+    keeps no parts calls the block once with all the items, so it must write
+    each item's rows as it would alone. (A call block, not a macro of the
+    page's own: such a macro is kept in the page's context, which it refers
+    to, a reference cycle that only the garbage collector frees.)
     """
 
     memo: PageMemo | None = None
@@ -285,22 +287,22 @@ class Parts:
     maps: Mapping[str, Entry[Map]] = field(default_factory=dict)
     edits: Mapping[str, Edit] = field(default_factory=dict)
 
-    def of(self, page: str) -> Callable[[Iterable[Any], Any], Markup]:
+    def of(self, page: str) -> Callable[[Iterable[Any], str, Any], Markup]:
         memo = self.memo
         seen: dict[tuple[str, str], int] = {}
 
-        def part(memo: PageMemo, mid: str, run: list[Any], macro: Any) -> str:
+        def part(memo: PageMemo, mid: str, run: list[Any], name: str, caller: Any) -> str:
             """A run's rows, kept as plain text: a `Markup` is one more object
             for the garbage collector to walk, thousands of times over."""
-            n = seen[macro.name, mid] = seen.get((macro.name, mid), -1) + 1
+            n = seen[name, mid] = seen.get((name, mid), -1) + 1
             entry = self.maps.get(mid)
             inputs = (self.shared, entry, self.edits.get(entry.path) if entry else None, run)
-            return memo.part(page, f"{macro.name}:{mid}:{n}", inputs, lambda: str(macro(run)))
+            return memo.part(page, f"{name}:{mid}:{n}", inputs, lambda: str(caller(run)))
 
-        def per_map(items: Iterable[Any], macro: Any) -> Markup:
+        def per_map(items: Iterable[Any], name: str, caller: Any) -> Markup:
             if memo is None or not memo.parts:  # nothing to keep: one call for all rows
-                return Markup(macro(list(items)))
-            return Markup("".join([part(memo, mid, list(run), macro) for mid, run in itertools.groupby(items, key=_map_id)]))
+                return Markup(caller(list(items)))
+            return Markup("".join([part(memo, mid, list(run), name, caller) for mid, run in itertools.groupby(items, key=_map_id)]))
 
         return per_map
 
@@ -655,21 +657,24 @@ def generated_jobs(
     def board() -> dict[str, Any]:
         actions = insights.actions
         still = [a for a in actions if a.action.status in OPEN]
-        return {"board": {q: sorted((a for a in still if a.quadrant == q), key=lambda a: STATUSES.index(a.action.status)) for q in QUADRANTS},
-                "closed": sorted((a for a in actions if a.action.status not in OPEN), key=lambda a: STATUSES.index(a.action.status)),
+        # The open actions by quadrant, then those done or dropped: each a section, when it has any.
+        sections = [(title, [a for a in still if a.quadrant == q]) for q, title in QUADRANTS.items()]
+        sections.append(("Done and dropped", [a for a in actions if a.action.status not in OPEN]))
+        return {"sections": [(title, sorted(items, key=lambda a: STATUSES.index(a.action.status))) for title, items in sections if items],
                 "grid": Counter((a.action.effort, a.action.impact) for a in still),
-                "status_counts": Counter(a.action.status for a in actions), "quadrants": QUADRANTS, "statuses": STATUSES}
+                "status_counts": Counter(a.action.status for a in actions), "statuses": STATUSES}
 
     #: A step's row on the pages of its touchpoints, rendered once for all:
     #: the first pages are siblings (`Paths.touchpoint`), and so are the
     #: later ones, so their links are the same.
     rows: dict[tuple[int, bool], Markup] = {}
 
-    def step_row(use: StepRef, later: bool, macro: Callable[[StepRef], Markup]) -> Markup:
+    def step_row(use: StepRef, later: bool, caller: Callable[[], Markup]) -> Markup:
+        """`{% call step_row(use) %}row{% endcall %}`: the row, rendered once."""
         key = id(use), later  # the step refs live as long as `insights`
         row = rows.get(key)
         if row is None:
-            row = rows[key] = macro(use)
+            row = rows[key] = caller()
         return row
 
     def touchpoint(tid: str, pager: Pager, uses: list[StepRef]) -> tuple[Any, dict[str, Any]]:
