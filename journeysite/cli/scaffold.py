@@ -144,4 +144,4 @@ def optional_problems(values: Mapping[str, str | None], catalog: Catalog) -> lis
 def skeleton(kind: str, values: Mapping[str, str | None], today: dt.date, ident: str = "") -> str:
     """The commented file for `kind`, with `values` filled in (a touchpoint:
     the entry to add to the registry)."""
-    return render(f"new_{kind}.md", "", v=values, today=today, phases=PHASES, ident=ident, channels=CHANNELS)
+    return render(f"new_{kind}.md", "", v=values, today=today, ident=ident, channels=CHANNELS)
