@@ -51,18 +51,38 @@ def test_init_writes_a_knowledge_base_that_checks_and_builds(started: Path) -> N
     assert "fonts.googleapis.com" not in page
 
 
-def test_init_refuses_a_folder_that_is_not_empty(tmp_path: Path) -> None:
+def test_init_refuses_a_file(tmp_path: Path) -> None:
     (tmp_path / "file.txt").write_text("x")
     not_a_folder = run("init", "file.txt", cwd=tmp_path)
     assert not_a_folder.returncode == 2 and "a file, not a folder" in not_a_folder.stderr and "Traceback" not in not_a_folder.stderr
-    (tmp_path / "file.txt").unlink()
-    (tmp_path / "mkdocs.yml").write_text("site_name: Mine\n")
+
+
+def test_init_starts_in_a_repository_of_ones_own(tmp_path: Path) -> None:
+    """A team's repository already has files: those the starter does not
+    write never stop `init`, and it touches none of them."""
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    (tmp_path / "LICENSE").write_text("MIT\n")
     done = run("init", ".", cwd=tmp_path)
-    assert done.returncode == 2 and "not empty" in done.stderr
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "LICENSE").read_text() == "MIT\n" and (tmp_path / "content/maps/first-journey.md").is_file()
+    assert "kept" not in done.stdout
+    assert run("check", cwd=tmp_path).returncode == 0
+
+
+def test_init_names_the_starter_files_already_there_and_force_keeps_them(tmp_path: Path) -> None:
+    (tmp_path / "mkdocs.yml").write_text("site_name: Mine\n")
+    (tmp_path / "README.md").write_text("# Ours\n")
+    (tmp_path / ".gitignore").symlink_to(tmp_path / "elsewhere")  # a broken link: writing would create its target
+    done = run("init", ".", cwd=tmp_path)
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert "already has .gitignore, README.md, mkdocs.yml; --force" in done.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".gitignore", "README.md", "mkdocs.yml"]  # nothing written
     forced = run("init", ".", "--force", cwd=tmp_path)
-    assert forced.returncode == 0
-    assert (tmp_path / "mkdocs.yml").read_text() == "site_name: Mine\n"  # never overwritten
-    assert (tmp_path / "content/maps/first-journey.md").is_file()
+    assert forced.returncode == 0, forced.stderr
+    assert "kept as they were: .gitignore, README.md, mkdocs.yml" in forced.stdout and "add `- journeysite` under `plugins:`" in forced.stdout
+    assert (tmp_path / "mkdocs.yml").read_text() == "site_name: Mine\n" and (tmp_path / "README.md").read_text() == "# Ours\n"
+    assert not (tmp_path / "elsewhere").exists()
+    assert (tmp_path / "content/maps/first-journey.md").is_file() and (tmp_path / ".github/workflows/journeysite.yml").is_file()
 
 
 def test_new_touchpoint_adds_to_the_registry_and_keeps_its_comments(started: Path) -> None:

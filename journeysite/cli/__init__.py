@@ -83,9 +83,9 @@ def main(argv: list[str] | None = None) -> int:
     owners.add_argument("--stage-owners", action="store_true", help="also ask the owners of a map's stages to review it")
 
     start = commands.add_parser("init", help="start a new knowledge base: mkdocs.yml, starter content, CI workflow, editor settings")
-    start.add_argument("folder", nargs="?", type=Path, default=Path("."), help="where (default: here); must be empty")
+    start.add_argument("folder", nargs="?", type=Path, default=Path("."), help="where (default: here): a new folder, or a repository of your own")
     start.add_argument("--name", help="the site's name (default: from the folder's name)")
-    start.add_argument("--force", action="store_true", help="add the starter files to a folder that is not empty (never overwrites)")
+    start.add_argument("--force", action="store_true", help="write the starter files even if some are there already, keeping those (never overwrites)")
 
     gen = commands.add_parser("generate", help="write every page and asset as a docs folder that Zensical, MkDocs or ProperDocs build without the plugin")
     gen.add_argument("path", nargs="?", default="mkdocs.yml", help="a mkdocs.yml or content folder (default: ./mkdocs.yml)")
@@ -277,9 +277,13 @@ def _rename(args: argparse.Namespace) -> int:
 def _init(args: argparse.Namespace) -> int:
     folder: Path = args.folder
     name = args.name or folder.resolve().name.replace("-", " ").replace("_", " ").capitalize() or "Customer journeys"
-    written = init(folder, name, args.force)
+    started = init(folder, name, args.force)
     shown = _shown(folder)
-    print(f"wrote {counted(len(written), 'file')} in {shown}. Next:\n"
+    if started.kept:
+        print(one_line(f"kept as they were: {', '.join(started.kept)}"))
+    if "mkdocs.yml" in started.kept:
+        print("  your mkdocs.yml needs the journeysite plugin: add `- journeysite` under `plugins:` (see the README's plugin section)")
+    print(f"wrote {counted(len(started.written), 'file')} in {shown}. Next:\n"
           f"  cd {shown}\n  journeysite mermaid      # once: the pinned Mermaid the site serves\n"
           "  journeysite check        # the starter passes; then replace it with your own maps\n"
           "  mkdocs serve             # preview on http://127.0.0.1:8000")

@@ -8,9 +8,11 @@ upgrading journeysite upgrades the look.
 from __future__ import annotations
 
 import json
+import os
 from importlib import resources
 from importlib.abc import Traversable
 from pathlib import Path
+from typing import NamedTuple
 
 from journeysite.core.project import ProjectError
 from journeysite.core.schema import KINDS as SCHEMA_KINDS
@@ -24,21 +26,49 @@ RENAMED = {"gitignore": ".gitignore", "workflow.yml": ".github/workflows/journey
 NAMED = ("mkdocs.yml", "README.md", "content/index.md")
 
 
-def init(folder: Path, site_name: str, force: bool = False) -> list[Path]:
-    """Write a starter knowledge base into `folder`; the files written."""
+class Started(NamedTuple):
+    """What `init` did: the files it wrote, and those of the starter that
+    were there already and kept as they are (with `--force`)."""
+
+    written: list[Path]
+    kept: list[str]
+
+
+def init(folder: Path, site_name: str, force: bool = False) -> Started:
+    """Write a starter knowledge base into `folder`, which may be a
+    repository of the team's own (a `.git`, a licence): only a starter file
+    that is there already stops it, and `force` keeps that file as it is."""
     if folder.exists() and not folder.is_dir():
         raise ProjectError(f"{folder}: a file, not a folder")
-    if folder.exists() and any(folder.iterdir()) and not force:
-        raise ProjectError(f"{folder}: not empty; give a new or empty folder, or --force to add the starter files "
-                           "(an existing file is never overwritten)")
+    files = _files(site_name)
+    # A link counts as there, even a broken one: writing through it would write wherever it points.
+    taken = sorted(rel for rel in files if os.path.lexists(folder / rel))
+    if taken and not force:
+        raise ProjectError(f"{folder}: already has {_listed(taken)}; --force writes the other starter files "
+                           "and keeps these as they are")
     written = []
+    for rel, text in files.items():
+        if rel not in taken:
+            path = folder / rel
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_text(text, encoding="utf-8")
+            except OSError as exc:
+                raise ProjectError(f"{path}: cannot write it: {exc.strerror}") from exc
+            written.append(path)
+    return Started(written, taken)
+
+
+def _files(site_name: str) -> dict[str, str]:
+    """Every starter file's text, by its path in the knowledge base."""
+    files = {}
     for rel, source in _starter(resources.files("journeysite.cli") / "starter", ""):
         text = source.read_text(encoding="utf-8")
         if rel in NAMED:
             text = text.replace("{site_name}", json.dumps(site_name) if rel == "mkdocs.yml" else site_name)
-        written += _write(folder / RENAMED.get(rel, rel), text)
+        files[RENAMED.get(rel, rel)] = text
     for kind in sorted(SCHEMA_KINDS):
-        written += _write(folder / ".journeysite/schemas" / f"{kind}.schema.json", json.dumps(json_schema(kind), indent=2) + "\n")
+        files[f".journeysite/schemas/{kind}.schema.json"] = json.dumps(json_schema(kind), indent=2) + "\n"
     settings = {
         "yaml.schemas": {"./.journeysite/schemas/touchpoints.schema.json": "content/touchpoints.yml",
                          "./.journeysite/schemas/systems.schema.json": "content/systems.yml",
@@ -48,8 +78,13 @@ def init(folder: Path, site_name: str, force: bool = False) -> list[Path]:
         "files.autoSave": "afterDelay",
         "files.autoSaveDelay": 1000,
     }
-    written += _write(folder / ".vscode/settings.json", json.dumps(settings, indent=2) + "\n")
-    return written
+    files[".vscode/settings.json"] = json.dumps(settings, indent=2) + "\n"
+    return files
+
+
+def _listed(paths: list[str], most: int = 6) -> str:
+    shown = ", ".join(paths[:most])
+    return shown if len(paths) <= most else f"{shown} and {len(paths) - most} more"
 
 
 def _starter(folder: Traversable, prefix: str) -> list[tuple[str, Traversable]]:
@@ -61,11 +96,3 @@ def _starter(folder: Traversable, prefix: str) -> list[tuple[str, Traversable]]:
         elif not item.name.startswith((".", "__")):
             found.append((rel, item))
     return found
-
-
-def _write(path: Path, text: str) -> list[Path]:
-    if path.exists():
-        return []
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-    return [path]
