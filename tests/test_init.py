@@ -66,6 +66,7 @@ def test_init_starts_in_a_repository_of_ones_own(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert (tmp_path / "LICENSE").read_text() == "MIT\n" and (tmp_path / "content/maps/first-journey.md").is_file()
     assert "kept" not in done.stdout
+    assert done.stdout.startswith("wrote 20 files here. Next:\n  journeysite mermaid")  # no `cd .`
     assert run("check", cwd=tmp_path).returncode == 0
 
 

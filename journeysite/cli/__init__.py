@@ -7,6 +7,7 @@ import datetime as dt
 import functools
 import json
 import os
+import shlex
 import sys
 import tempfile
 import time
@@ -283,8 +284,9 @@ def _init(args: argparse.Namespace) -> int:
         print(one_line(f"kept as they were: {', '.join(started.kept)}"))
     if "mkdocs.yml" in started.kept:
         print("  your mkdocs.yml needs the journeysite plugin: add `- journeysite` under `plugins:` (see the README's plugin section)")
-    print(f"wrote {counted(len(started.written), 'file')} in {shown}. Next:\n"
-          f"  cd {shown}\n  journeysite mermaid      # once: the pinned Mermaid the site serves\n"
+    go = "" if shown == "." else f"  cd {shlex.quote(shown)}\n"
+    print(f"wrote {counted(len(started.written), 'file')} {'here' if shown == '.' else 'in ' + shown}. Next:\n"
+          f"{go}  journeysite mermaid      # once: the pinned Mermaid the site serves\n"
           "  journeysite check        # the starter passes; then replace it with your own maps\n"
           "  mkdocs serve             # preview on http://127.0.0.1:8000")
     return 0
