@@ -19,7 +19,7 @@ RUN_HERE = ("Check the maps", "Check the CODEOWNERS block", "Build the site", "D
 
 def steps(job: str = "journeys") -> dict[str, dict]:
     workflow = yaml.safe_load(WORKFLOW.read_text(encoding="utf-8"))
-    assert set(workflow[True]) == {"pull_request", "push"}  # YAML 1.1 reads the key `on` as True
+    assert set(workflow[True]) == {"pull_request", "push", "schedule", "workflow_dispatch"}  # YAML 1.1 reads the key `on` as True
     assert workflow["permissions"] == {"contents": "read"}
     for each in workflow["jobs"].values():
         # Expressions pasted into scripts are an injection risk (a branch name is
@@ -40,6 +40,22 @@ def test_the_pull_requests_code_runs_without_a_write_token() -> None:
     uses = [s.get("uses", "") for s in comment["steps"]]
     assert not any(u.startswith("actions/checkout") for u in uses)
     assert not any(word in s.get("run", "") for s in comment["steps"] for word in ("mkdocs", "journeysite ", "pip "))
+
+
+def test_only_main_is_published_by_a_job_that_runs_nothing_of_it() -> None:
+    """Publishing is opt-in (Pages of a private repository can be public),
+    takes what main holds after review, never a pull request's files, and
+    the job that may deploy runs no step of its own. A daily build keeps
+    "review due" and "overdue" badges true."""
+    workflow = yaml.safe_load(WORKFLOW.read_text(encoding="utf-8"))
+    assert workflow[True]["schedule"] == [{"cron": "23 5 * * *"}]
+    only_main = "github.event_name != 'pull_request' && github.ref == 'refs/heads/main' && vars.JOURNEYSITE_PUBLISH == 'pages'"
+    assert steps()["Keep the site for publishing"]["if"] == "${{ " + only_main + " }}"
+    publish = workflow["jobs"]["publish"]
+    assert publish["if"] == "${{ " + only_main + " }}" and publish["needs"] == "journeys"
+    assert publish["permissions"] == {"pages": "write", "id-token": "write"}
+    assert [s.get("uses") for s in publish["steps"]] == ["actions/deploy-pages@v4"] and not any("run" in s for s in publish["steps"])
+    assert workflow["jobs"]["journeys"]["permissions"] == {"contents": "read"}  # uploading an artifact needs no write token
 
 
 def test_the_comment_step_updates_only_its_own_comment() -> None:
@@ -91,6 +107,10 @@ def test_the_workflow_checks_builds_and_describes_a_pull_request(pull_request: G
     assert comment.startswith("<!-- journeysite-diff -->\n## Journey maps: 0 added, 1 changed, 0 removed")
     assert "- Report the damage / Call the claims hotline: 2 → **3** ↑" in comment
     assert (tmp_path / "summary.md").read_text(encoding="utf-8") == comment
+    # The build leaves the site where the publishing step takes it from.
+    upload = found["Keep the site for publishing"]
+    assert upload["with"]["path"] == "${{ runner.temp }}/site"
+    assert "Make a first home-insurance claim" in (tmp_path / "site/maps/first-home-claim/index.html").read_text(encoding="utf-8")
     assert "comments" in steps("comment")["Comment on the pull request"]["run"]
 
 
