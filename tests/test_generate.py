@@ -116,3 +116,50 @@ def test_the_generated_configuration_keeps_the_later_pages_of_a_listing_out_of_t
     assert [urljoin(f"/{later[0]}", a["href"]) for a in pager.select("a")] == ["/touchpoints/claim-updates/", f"/{later[1]}"]
     assert all((site.root / page / "index.html").is_file() for page in later)
     assert "/drafts/*.md" in (project.root / "build" / "mkdocs.yml").read_text(), "the project's own patterns stay"
+
+
+def test_generate_watch_writes_again_only_what_changed(project: SiteProject, tmp_path: Path) -> None:
+    """`generate --watch` beside `zensical serve`: after an edit, the pages
+    that show it are written again and no other; a deleted map's page goes;
+    and the folder is then what a new `generate` writes, byte for byte."""
+    import queue
+    import signal
+    import threading
+
+    watch = subprocess.Popen([sys.executable, "-m", "journeysite.cli", "generate", "--watch", "--out", "build"], cwd=project.root,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    lines: queue.Queue[str] = queue.Queue()
+    threading.Thread(target=lambda: [lines.put(line.rstrip("\n")) for line in watch.stdout or ()], daemon=True).start()
+    out = project.root / "build"
+
+    def written() -> dict[str, int]:
+        return {p.relative_to(out).as_posix(): p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()}
+
+    try:
+        first = lines.get(timeout=60)
+        assert first.startswith("wrote ") and first.endswith(" files to build"), first
+        before = written()
+        project.kb.edit("maps/first-home-claim.md", "title: Make a first home-insurance claim", "title: Claim for the first time")
+        again = lines.get(timeout=60)
+        after = written()
+        changed = {rel for rel in after if after[rel] != before.get(rel)}
+        assert again == f"wrote {len(changed)} files to build", again
+        assert {"maps/first-home-claim.md", "maps/index.md", "teams/claims.md", "personas/first-time-homeowner.md"} <= changed
+        assert "Claim for the first time" in (out / "maps/index.md").read_text(encoding="utf-8")
+        # A map the edit does not touch, our assets and the author's own files stay as they were.
+        assert not changed & {"maps/renew-landlord-policies.md", "assets/journeysite/journeysite.css", "index.md"}
+        assert len(changed) < len(after) / 2  # 25 of 70: the pages that list the map, its parts or its title
+        (project.root / "content/maps/recommend-larkspur.md").unlink()
+        removed = lines.get(timeout=60)
+        assert removed.startswith("wrote ") and removed.endswith(", removed 1 file"), removed
+        assert not (out / "maps/recommend-larkspur.md").exists()
+    finally:
+        watch.send_signal(signal.SIGINT)
+        assert watch.wait(timeout=30) == 0
+    assert "Traceback" not in (watch.stderr.read() if watch.stderr else "")
+    fresh = subprocess.run([sys.executable, "-m", "journeysite.cli", "generate", "--out", str(tmp_path / "fresh")], cwd=project.root,
+                           capture_output=True, text=True)
+    assert fresh.returncode == 0, fresh.stderr
+    mine, theirs = sorted(written()), sorted(p.relative_to(tmp_path / "fresh").as_posix() for p in (tmp_path / "fresh").rglob("*") if p.is_file())
+    assert mine == theirs
+    assert [rel for rel in mine if (out / rel).read_bytes() != (tmp_path / "fresh" / rel).read_bytes()] == []

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from journeysite import __version__
-from journeysite.cli.generate import ENGINES, completed, write_config, write_site
+from journeysite.cli.generate import ENGINES, SiteWriter, completed, write_config
 from journeysite.cli.init import init
 from journeysite.cli.scaffold import FROM, KINDS, OPTION_HELP, OPTIONAL, Required, ScaffoldError, empty, optional_problems, problem, skeleton, target
 from journeysite.core import codeowners, rename
@@ -95,6 +95,8 @@ def main(argv: list[str] | None = None) -> int:
     gen.add_argument("--for", dest="engine", choices=sorted(ENGINES), default="zensical",
                      help="the engine that builds the folder (default: zensical); links in HTML are written as it reads them")
     gen.add_argument("--today", type=dt.date.fromisoformat, help="compute freshness for this date (YYYY-MM-DD)")
+    gen.add_argument("--watch", action="store_true",
+                     help="write again whenever a file changes, only what changed, until interrupted (beside `zensical serve`)")
 
     new = commands.add_parser("new", help="write a commented skeleton for a new map, persona or team, or add a touchpoint")
     new.add_argument("kind", choices=sorted(KINDS))
@@ -134,11 +136,23 @@ def _check(args: argparse.Namespace) -> int:
     if not args.watch:
         return _check_once(args, find_project(Path(args.path)))
     cache = ParseCache()
+
+    def check(project: Project) -> None:
+        print(f"{WATCH_START} {_shown(project.content)}", flush=True)
+        _check_once(args, project, cache)
+        sys.stdout.flush()
+
+    return _watching(args.path, check)
+
+
+def _watching(path: str, run: Callable[[Project], object]) -> int:
+    """Run `run` on the project at `path` now and after every change to one
+    of its files, until interrupted."""
     seen: dict[str, tuple[int, int]] | None = None
     try:
         while True:
             try:
-                project = find_project(Path(args.path))
+                project = find_project(Path(path))
             except ProjectError as exc:  # mkdocs.yml half-edited: say so once, and wait for the next save
                 if seen != {}:
                     print(f"journeysite: {exc}", file=sys.stderr, flush=True)
@@ -147,9 +161,7 @@ def _check(args: argparse.Namespace) -> int:
                 now = _stamps(project)
                 if now != seen:
                     seen = now
-                    print(f"{WATCH_START} {_shown(project.content)}", flush=True)
-                    _check_once(args, project, cache)
-                    sys.stdout.flush()
+                    run(project)
             time.sleep(WATCH_INTERVAL)
     except KeyboardInterrupt:
         return 0
@@ -158,7 +170,7 @@ def _check(args: argparse.Namespace) -> int:
 #: The line `check --watch` prints before each check: where an editor's
 #: problem matcher starts collecting (see `init`'s `.vscode/tasks.json`).
 WATCH_START = "journeysite check: checking"
-#: How often `check --watch` looks for changed files, in seconds: stat-ing
+#: How often `--watch` looks for changed files, in seconds: stat-ing
 #: every file is cheap next to parsing one.
 WATCH_INTERVAL = 0.5
 
@@ -296,16 +308,28 @@ def _generate(args: argparse.Namespace) -> int:
     project = find_project(Path(args.path))
     if args.config is not None and project.config_file is None:
         raise ProjectError("--config needs a mkdocs.yml to start from: give its path")
-    catalog = project.catalog(build_date(args.today or project.settings.today))
+    writer = SiteWriter(project, args.out, args.engine, watch=args.watch)
+    if not args.watch:
+        return _generate_once(args, project, writer)
+    cache = ParseCache()
+    return _watching(args.path, lambda project: _generate_once(args, project, writer, cache))
+
+
+def _generate_once(args: argparse.Namespace, project: Project, writer: SiteWriter, cache: ParseCache | None = None) -> int:
+    catalog = project.catalog(build_date(args.today or project.settings.today), cache)
+    if cache is not None:
+        cache.prune()
     root = _shown(project.content)
     for d in catalog.diagnostics:
         if d.severity is not Severity.INFO:
             print(d.format(root), file=sys.stderr)
-    written = write_site(project, catalog, args.out, args.engine)
+    written = writer.write(project, catalog)
     if args.config is not None and project.config_file is not None:
         write_config(project.config_file, args.out, args.config, written.hidden)
     errors = len(catalog.errors)
-    print(f"wrote {counted(written.files, 'file')} to {args.out}" + (f"; {counted(errors, 'error')} (their pages show them)" if errors else ""))
+    removed = f", removed {counted(written.removed, 'file')}" if written.removed else ""
+    print(f"wrote {counted(written.files, 'file')} to {args.out}{removed}" + (f"; {counted(errors, 'error')} (their pages show them)" if errors else ""),
+          flush=True)
     return 1 if errors else 0
 
 

@@ -25,7 +25,7 @@ from journeysite.git.history import last_edited
 from journeysite.pages.generate import assets, generate
 from journeysite.pages.mermaid_js import installed_script
 from journeysite.pages.siteconfig import complete
-from journeysite.pages.views import Paths
+from journeysite.pages.views import PageMemo, Paths
 
 #: Material's format of the `mermaid` fence, as mkdocs.yml names it.
 MERMAID_FORMAT = "pymdownx.superfences.fence_code_format"
@@ -39,39 +39,92 @@ ENGINES = {"zensical": True, "mkdocs": False, "properdocs": False}
 
 
 class Written(NamedTuple):
-    """What `write_site` wrote: how many files, and the pages to keep out of
-    the navigation (a team's full listing, the later pages of a listing)."""
+    """What a `SiteWriter` round wrote: how many files, how many it removed,
+    and the pages to keep out of the navigation (a team's full listing, the
+    later pages of a listing)."""
 
     files: int
     hidden: frozenset[str]
+    removed: int = 0
 
 
-def write_site(project: Project, catalog: Catalog, out: Path, engine: str = "zensical") -> Written:
-    """Write every page and asset into `out`, for `engine`."""
-    content = project.content.resolve()
-    target = out.resolve()
-    if target == content or target.is_relative_to(content) or content.is_relative_to(target):
-        raise ProjectError(f"{out}: the output folder must be outside the content folder {project.content}, and not hold it")
-    _empty(out)
-    files = content_files(project.content)
-    today = catalog.today
-    edits = last_edited(project.content, [e.path for e in catalog.maps.values()], today, catalog)
-    paths = Paths(project.settings, directory_urls=project.directory_urls, links_from_file=ENGINES[engine], site_name=project.site_name,
-                  site_url=project.site_url)
-    site = generate(catalog, paths, edits, files)
-    written = 0
-    for rel, source in files.items():
-        if rel not in site.titles and rel not in site.derived:
-            _write(out / rel, source.read_bytes())
-            written += 1
-    for rel, markdown in site.pages:
-        _write(out / rel, markdown.encode("utf-8"))
-        written += 1
-    for rel, source in assets(installed_script()).items():
-        _write(out / rel, source.read_bytes())
-        written += 1
-    (out / MARKER).write_text("Written by `journeysite generate`; it is cleared and written again on each run.\n", encoding="utf-8")
-    return Written(written, site.hidden)
+class SiteWriter:
+    """Writes every page and asset of a project into `out`, for `engine`.
+
+    Once, or again after each change (`--watch`): then it keeps the page
+    memo `mkdocs serve` keeps, renders only the pages whose content changed
+    and writes only the files that did, so that an engine serving the
+    folder (`zensical serve`) builds again only those; it removes what is
+    no longer there."""
+
+    def __init__(self, project: Project, out: Path, engine: str = "zensical", watch: bool = False) -> None:
+        content = project.content.resolve()
+        target = out.resolve()
+        if target == content or target.is_relative_to(content) or content.is_relative_to(target):
+            raise ProjectError(f"{out}: the output folder must be outside the content folder {project.content}, and not hold it")
+        _empty(out)
+        (out / MARKER).write_text("Written by `journeysite generate`; it is cleared and written again on each run.\n", encoding="utf-8")
+        self.out, self.engine = out, engine
+        self.memo = PageMemo(parts=True) if watch else None
+        #: Under `--watch`: what each file written last time was (a page's
+        #: Markdown, a copied file's size and age), to write only what changed.
+        self.last: dict[str, object] | None = {} if watch else None
+
+    def write(self, project: Project, catalog: Catalog) -> Written:
+        files = content_files(project.content)
+        edits = last_edited(project.content, [e.path for e in catalog.maps.values()], catalog.today, catalog)
+        paths = Paths(project.settings, directory_urls=project.directory_urls, links_from_file=ENGINES[self.engine],
+                      site_name=project.site_name, site_url=project.site_url)
+        site = generate(catalog, paths, edits, files, self.memo)
+        now: dict[str, object] = {}
+        written = 0
+        copies = {rel: source for rel, source in files.items() if rel not in site.titles and rel not in site.derived}
+        for rel, source in [*copies.items(), *assets(installed_script()).items()]:
+            stamp = _stamp(source)
+            if stamp is None:  # removed while we looked
+                continue
+            now[rel] = stamp
+            if self._changed(rel, stamp):
+                _write(self.out / rel, source.read_bytes())
+                written += 1
+        for rel, markdown in site.pages:
+            now[rel] = markdown
+            if self._changed(rel, markdown):
+                _write(self.out / rel, markdown.encode("utf-8"))
+                written += 1
+        if self.memo is not None:
+            self.memo.keep()
+        removed = 0
+        if self.last is not None:
+            for rel in self.last.keys() - now.keys():
+                _remove(self.out, rel)
+                removed += 1
+            self.last = now
+        return Written(written, site.hidden, removed)
+
+    def _changed(self, rel: str, value: object) -> bool:
+        if self.last is None:
+            return True
+        before = self.last.get(rel)
+        return before is not value and before != value  # the memo hands back the very string of a page it did not render again
+
+
+def _stamp(source: Path) -> tuple[int, int] | None:
+    try:
+        stat = source.stat()
+    except OSError:
+        return None
+    return stat.st_mtime_ns, stat.st_size
+
+
+def _remove(out: Path, rel: str) -> None:
+    """Remove a file written before, and the folders it leaves empty."""
+    path = out / rel
+    path.unlink(missing_ok=True)
+    for folder in path.parents:
+        if folder == out or not folder.is_relative_to(out) or any(folder.iterdir()):
+            break
+        folder.rmdir()
 
 
 def _empty(out: Path) -> None:
@@ -169,7 +222,8 @@ def write_config(config_file: Path, out: Path, target: Path, hidden: frozenset[s
     given = config.get("not_in_nav") or ""
     if hidden and isinstance(given, str):  # patterns as in .gitignore; our paths are made of ids, which hold no pattern characters
         config["not_in_nav"] = "".join([given.rstrip("\n") + "\n" if given.strip() else "", *(f"/{path}\n" for path in sorted(hidden))])
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text("# Written by `journeysite generate` from " + os.path.relpath(config_file.resolve(), here)
-                      + ": build it with zensical, mkdocs or properdocs.\n"
-                      + yaml.dump(config, Dumper=_Dumper, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    text = ("# Written by `journeysite generate` from " + os.path.relpath(config_file.resolve(), here)
+            + ": build it with zensical, mkdocs or properdocs.\n" + yaml.dump(config, Dumper=_Dumper, sort_keys=False, allow_unicode=True))
+    if not target.is_file() or target.read_text(encoding="utf-8") != text:  # unchanged, it does not make a serving engine start over
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
