@@ -115,15 +115,15 @@ def test_no_core_module_imports_mkdocs() -> None:
     ("maps/first-home-claim.md", "[Book a repair](repair-booking.md)", "[Book a repair](repair-bookings.md)",
      "maps/first-home-claim.md:199:17: JS210 (warning) link to 'repair-bookings.md': there is no page maps/repair-bookings.md"),
     ("index.md", "[action board](insights/actions.md)", "[action board](insights/action-board.md)",
-     "index.md:43:19: JS210 (warning) link to 'insights/action-board.md': there is no page insights/action-board.md"),
+     "index.md:52:19: JS210 (warning) link to 'insights/action-board.md': there is no page insights/action-board.md"),
     ("index.md", "[all maps](maps/index.md)", "[all maps](maps/first-home-claim.md#no-such-part)",
-     "index.md:46:58: JS211 (warning) link to 'maps/first-home-claim.md#no-such-part': maps/first-home-claim.md has no anchor '#no-such-part'"),
+     "index.md:55:58: JS211 (warning) link to 'maps/first-home-claim.md#no-such-part': maps/first-home-claim.md has no anchor '#no-such-part'"),
     ("index.md", "[all maps](maps/index.md)", "[all maps](#where-to-begin)",
-     "index.md:46:58: JS211 (warning) link to '#where-to-begin': index.md has no anchor '#where-to-begin'"),
+     "index.md:55:58: JS211 (warning) link to '#where-to-begin': index.md has no anchor '#where-to-begin'"),
     ("index.md", "[all maps](maps/index.md)", "[all maps](/maps/index.md)",
-     "index.md:46:58: JS213 (warning) absolute link '/maps/index.md': write it relative to this file"),
+     "index.md:55:58: JS213 (warning) absolute link '/maps/index.md': write it relative to this file"),
     ("index.md", "[all maps](maps/index.md)", "[all maps](maps/)",
-     "index.md:46:58: JS212 (warning) link 'maps/' is not a page or file of the site: link to a '.md' file"),
+     "index.md:55:58: JS212 (warning) link 'maps/' is not a page or file of the site: link to a '.md' file"),
 ])
 def test_check_finds_the_broken_links_a_strict_build_fails_on(project: SiteProject, rel: str, old: str, new: str, expected: str) -> None:
     project.kb.edit(rel, old, new)
