@@ -171,3 +171,33 @@ def test_the_content_reference_lists_every_field_as_the_model_and_schema_have_it
                     assert kind.count("`") // 2 == len(typing.get_args(arg)), f"{name}.{field}: {kind}"
             if typing.get_origin(info.annotation) is typing.Literal:
                 assert [v.strip(" `") for v in kind.split("\\|")] == list(typing.get_args(info.annotation)), f"{name}.{field}"
+
+
+def test_watching_parses_again_only_the_file_that_changed(project: SiteProject, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`check --watch` and `generate --watch` keep a parse cache across
+    rounds: after one save, only that file is parsed again (a thousand maps
+    take seconds to parse)."""
+    import argparse
+    import datetime as dt
+
+    from journeysite.cli.generate import SiteWriter
+    from journeysite.core import loader
+    from journeysite.core.project import find_project
+
+    parsed: list[str] = []
+    real = loader._parse
+    monkeypatch.setattr(loader, "_parse", lambda request: parsed.append(request[1]) or real(request))
+    today = dt.date(2026, 11, 23)
+    check = argparse.Namespace(today=today, format="text")
+    generate = argparse.Namespace(today=today, config=None, out=project.root / "build")
+    writer = SiteWriter(find_project(project.root), generate.out, watch=True)
+    for name, run in (("check", lambda p, cache: cli._check_once(check, p, cache)),
+                      ("generate", lambda p, cache: cli._generate_once(generate, p, writer, cache))):
+        cache = loader.ParseCache()
+        run(find_project(project.root), cache)
+        assert len(parsed) > 20, name  # the first round parses every file
+        parsed.clear()
+        project.kb.edit("maps/repair-booking.md", "title: ", f"title: {name}: ")
+        run(find_project(project.root), cache)
+        assert parsed == ["maps/repair-booking.md"], name
+        parsed.clear()

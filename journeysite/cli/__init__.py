@@ -190,9 +190,7 @@ def _stamps(project: Project) -> dict[str, tuple[int, int]]:
 
 def _check_once(args: argparse.Namespace, project: Project, cache: ParseCache | None = None) -> int:
     today = build_date(args.today or project.settings.today)
-    catalog = project.catalog(today, cache)
-    if cache is not None:
-        cache.prune()
+    catalog = project.catalog(today, cache)  # the load prunes the cache: what it did not read is dropped
     root = _shown(project.content)
     diagnostics = sorted([*catalog.diagnostics, *_link_problems(project, catalog)])
     # What the plugin would warn about in mkdocs.yml (a strict build fails on it).
@@ -317,8 +315,6 @@ def _generate(args: argparse.Namespace) -> int:
 
 def _generate_once(args: argparse.Namespace, project: Project, writer: SiteWriter, cache: ParseCache | None = None) -> int:
     catalog = project.catalog(build_date(args.today or project.settings.today), cache)
-    if cache is not None:
-        cache.prune()
     root = _shown(project.content)
     for d in catalog.diagnostics:
         if d.severity is not Severity.INFO:

@@ -68,7 +68,9 @@ class ParseCache:
         self._used.update(keys)
         return [self._items[key] for key in keys]
 
-    def prune(self) -> None:
+    def _prune(self) -> None:
+        """Drop what the load that just ended did not use; only `load` calls it
+        (a second call would find nothing used, and drop everything)."""
         self._items = {k: v for k, v in self._items.items() if k in self._used}
         self._used = set()
 
@@ -169,7 +171,7 @@ def _load(root: Path, today: dt.date, settings: Settings, cache: ParseCache) -> 
     for entry in maps.values():
         if entry.data is not None:
             diagnostics.extend(future_dates(entry.data, marks[entry.path], entry.path, today))
-    cache.prune()
+    cache._prune()
     return Loaded(maps, found["persona"], found["team"], found["touchpoints"], found["systems"], found["sources"], found["metrics"],
                   readings, marks, diagnostics)
 
