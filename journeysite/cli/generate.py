@@ -66,9 +66,11 @@ class SiteWriter:
         (out / MARKER).write_text("Written by `journeysite generate`; it is cleared and written again on each run.\n", encoding="utf-8")
         self.out, self.engine = out, engine
         self.memo = PageMemo(parts=True) if watch else None
-        #: Under `--watch`: what each file written last time was (a page's
-        #: Markdown, a copied file's size and age), to write only what changed.
+        #: Under `--watch`: what each file written in the last round and in
+        #: this one is (a page's Markdown, a copied file's age and size), to
+        #: write only what changed. A one-off run keeps no page.
         self.last: dict[str, object] | None = {} if watch else None
+        self.now: dict[str, object] = {}
 
     def write(self, project: Project, catalog: Catalog) -> Written:
         files = content_files(project.content)
@@ -76,19 +78,17 @@ class SiteWriter:
         paths = Paths(project.settings, directory_urls=project.directory_urls, links_from_file=ENGINES[self.engine],
                       site_name=project.site_name, site_url=project.site_url)
         site = generate(catalog, paths, edits, files, self.memo)
-        now: dict[str, object] = {}
+        self.now = {}
         written = 0
         copies = {rel: source for rel, source in files.items() if rel not in site.titles and rel not in site.derived}
         for rel, source in [*copies.items(), *assets(installed_script()).items()]:
             stamp = _stamp(source)
             if stamp is None:  # removed while we looked
                 continue
-            now[rel] = stamp
             if self._changed(rel, stamp):
                 _write(self.out / rel, source.read_bytes())
                 written += 1
         for rel, markdown in site.pages:
-            now[rel] = markdown
             if self._changed(rel, markdown):
                 _write(self.out / rel, markdown.encode("utf-8"))
                 written += 1
@@ -96,15 +96,18 @@ class SiteWriter:
             self.memo.keep()
         removed = 0
         if self.last is not None:
-            for rel in self.last.keys() - now.keys():
+            for rel in self.last.keys() - self.now.keys():
                 _remove(self.out, rel)
                 removed += 1
-            self.last = now
+            self.last, self.now = self.now, {}
         return Written(written, site.hidden, removed)
 
     def _changed(self, rel: str, value: object) -> bool:
+        """Whether to write `rel`: always in a one-off run; under `--watch`,
+        when it differs from the last round (and it is noted for the next)."""
         if self.last is None:
             return True
+        self.now[rel] = value
         before = self.last.get(rel)
         return before is not value and before != value  # the memo hands back the very string of a page it did not render again
 
