@@ -7,7 +7,8 @@ and several times each, it builds (a) the knowledge base with journeysite and
 (b) the plain pages with mkdocs-material, default and with navigation.prune,
 and reports median wall time, peak memory and ratios. It also measures the
 plugin's own share of a build, `journeysite check` against a bare libyaml
-parse of the same files, a `--dirty` rebuild after editing one map,
+parse of the same files, a `--dirty` rebuild after editing one map (and a
+`generate --watch` round),
 `journeysite generate` against the Python floor (read, parse the front
 matter with libyaml, render the body with markdown-it, write), and Zensical's
 build of the generated folder.
@@ -149,6 +150,9 @@ def child(mode: str, path: Path) -> None:
     if mode == "plain-dirty":
         plain_dirty(path)
         return
+    if mode == "watch":
+        watch_rounds(path)
+        return
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.plugins import EVENTS, CombinedEvent
@@ -182,18 +186,17 @@ def child(mode: str, path: Path) -> None:
         seconds = time.perf_counter() - start
         print(json.dumps({"build": seconds, "plugin": spent["seconds"]}))
         return
-    first = sorted((path / "content" / "maps").glob("*.md"))[0]
-    owner = next(line.split(": ")[1] for line in first.read_text().splitlines() if line.startswith("owner: "))
+    first, owner = first_map(path)
     site = path / "site-child"
 
     plugin: list[float] = []  # the plugin's time in each timed rebuild
 
     def current() -> dict[str, bool]:
         plugin.append(spent["seconds"])
-        pages = (f"maps/{first.stem}", "maps", f"teams/{owner}", "personas/persona-0", "insights/freshness")
+        pages = [page.format(map=first.stem, owner=owner) for page in SHOWN]
         return {page: "Edited journey 0" in (site / page / "index.html").read_text() for page in pages}
 
-    seconds, shown = edit_and_rebuild(config, first, "title: Journey 0 ", "title: Edited journey 0 ", current,
+    seconds, shown = edit_and_rebuild(dirty_build(config), first, "title: Journey 0 ", "title: Edited journey 0 ", current,
                                       before=lambda: spent.update(seconds=0.0))
     print(json.dumps({"rebuild": seconds, "plugin": statistics.median(plugin), "current": shown}))
 
@@ -202,15 +205,12 @@ def child(mode: str, path: Path) -> None:
 EDITS = 5
 
 
-def edit_and_rebuild(config: Any, file: Path, old: str, new: str, check: Callable[[], Any],
+def edit_and_rebuild(rebuild: Callable[[], object], file: Path, old: str, new: str, check: Callable[[], Any],
                      before: Callable[[], None] = lambda: None) -> tuple[float, Any]:
-    """A serve-like session: a `--dirty` build, then `EDITS` times `file`
-    edited (`new` and a number) and a timed `--dirty` rebuild; the median
+    """A serve-like session: `rebuild()` once, then `EDITS` times `file`
+    edited (`new` and a number) and a timed `rebuild()`; the median
     rebuild, and `check()` after each, all true, before the file is restored."""
-    from mkdocs.commands.build import build
-
-    config.plugins.on_startup(command="serve", dirty=True)
-    build(config, dirty=True)
+    rebuild()
     text = file.read_text()
     seconds, shown = [], []
     try:
@@ -218,12 +218,56 @@ def edit_and_rebuild(config: Any, file: Path, old: str, new: str, check: Callabl
             file.write_text(text.replace(old, f"{new}{i} ", 1))
             before()
             start = time.perf_counter()
-            build(config, dirty=True)
+            rebuild()
             seconds.append(time.perf_counter() - start)
             shown.append(check())
     finally:
         file.write_text(text)
     return statistics.median(seconds), shown[0] if all(s == shown[0] for s in shown) else shown
+
+
+def dirty_build(config: Any) -> Callable[[], object]:
+    """`mkdocs serve --dirty`'s rebuild, for `edit_and_rebuild`."""
+    from mkdocs.commands.build import build
+
+    config.plugins.on_startup(command="serve", dirty=True)
+    return lambda: build(config, dirty=True)
+
+
+#: The pages that show a map's title, checked after each edit: the map, the
+#: maps index, its team, its persona and the freshness dashboard.
+SHOWN = ("maps/{map}", "maps", "teams/{owner}", "personas/persona-0", "insights/freshness")
+
+
+def first_map(path: Path) -> tuple[Path, str]:
+    """The first map of a synthetic knowledge base, and its owner."""
+    first = sorted((path / "content" / "maps").glob("*.md"))[0]
+    return first, next(line.split(": ")[1] for line in first.read_text().splitlines() if line.startswith("owner: "))
+
+
+def watch_rounds(path: Path) -> None:
+    """A `generate --watch` round after editing one map: what the watch loop
+    runs once it sees the change (its half-second poll left out)."""
+    import argparse
+
+    from journeysite.cli import _generate_once
+    from journeysite.cli.generate import SiteWriter
+    from journeysite.core.loader import ParseCache
+    from journeysite.core.project import find_project
+
+    first, owner = first_map(path)
+    out = path / "watched"
+    args = argparse.Namespace(today=dt.date.fromisoformat(TODAY), config=None, out=out)
+    writer, cache = SiteWriter(find_project(path), out, watch=True), ParseCache()
+    pages = [page.format(map=first.stem, owner=owner) for page in SHOWN]
+    seconds, shown = edit_and_rebuild(lambda: _generate_once(args, find_project(path), writer, cache), first, "title: Journey 0 ",
+                                      "title: Edited journey 0 ", lambda: {page: "Edited journey 0" in _page_file(out, page).read_text() for page in pages})
+    print(json.dumps({"round": seconds, "current": shown}))
+
+
+def _page_file(out: Path, page: str) -> Path:
+    """The Markdown file of a page's URL in a generated folder."""
+    return out / page / "index.md" if (out / page / "index.md").is_file() else out / f"{page}.md"
 
 
 def plain_dirty(path: Path) -> None:
@@ -233,7 +277,7 @@ def plain_dirty(path: Path) -> None:
     config = load_config(str(path / "default.yml"), site_dir=str(path / "site-child"))
     first = sorted((path / "docs" / "maps").glob("*.md"))[0]
     page = path / "site-child" / "maps" / first.stem / "index.html"
-    seconds, shown = edit_and_rebuild(config, first, "# Journey 0 ", "# Edited journey 0 ", lambda: "Edited journey 0" in page.read_text())
+    seconds, shown = edit_and_rebuild(dirty_build(config), first, "# Journey 0 ", "# Edited journey 0 ", lambda: "Edited journey 0" in page.read_text())
     assert shown, "the plain --dirty rebuild did not update the edited page"
     print(json.dumps({"rebuild": seconds}))
 
@@ -257,6 +301,7 @@ def measure(work: Path, n: int, runs: int) -> dict[str, object]:
     shares = [run_child("plugin-share", kb) for _ in range(runs)]  # one build's share varies by a third here
     dirty = run_child("dirty", kb)
     dirty["plain"] = run_child("plain-dirty", plain)["rebuild"]
+    watch = run_child("watch", kb)
     checks = [timed([sys.executable, "-m", "journeysite.cli", "check", "content", "--today", TODAY], kb) for _ in range(runs)]
     generate = [sys.executable, "-m", "journeysite.cli", "generate", "--out", "generated/docs", "--config", "generated/mkdocs.yml", "--today", TODAY]
     generates = [timed(generate, kb) for _ in range(runs)]
@@ -268,7 +313,7 @@ def measure(work: Path, n: int, runs: int) -> dict[str, object]:
         "n": n, "runs": runs, "build": medians, "plugin_share": shares, "dirty": dirty,
         "check": statistics.median(w for w, _ in checks), "bare_parse": statistics.median(w for w, _ in bare),
         "generate": statistics.median(w for w, _ in generates), "floor": statistics.median(w for w, _ in floors),
-        "zensical": statistics.median(w for w, _ in zensicals),
+        "zensical": statistics.median(w for w, _ in zensicals), "watch": watch,
     }
 
 
@@ -276,8 +321,8 @@ def report(rows: list[dict[str, object]]) -> str:
     lines = [
         "| N | journeysite | plain default | plain + prune | ratio to default | ratio to prune | peak MB (js / plain) "
         "| plugin share | our CPU ms per map | check | bare parse | check ratio | --dirty rebuild | plain --dirty "
-        "| generate | Python floor | generate ratio | Zensical build of it |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "| generate | Python floor | generate ratio | Zensical build of it | generate --watch round |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in rows:
         b, d = r["build"], r["dirty"]
@@ -285,12 +330,15 @@ def report(rows: list[dict[str, object]]) -> str:
         cpu = statistics.median(1000 * s["plugin"] / r["n"] for s in r["plugin_share"])  # type: ignore[attr-defined, operator]
         js, plain, prune = b["journeysite"], b["plain"], b["plain-prune"]  # type: ignore[index]
         ok = "all current" if all(d["current"].values()) else f"STALE {d['current']}"  # type: ignore[index]
+        w = r["watch"]
+        watched = "all current" if all(w["current"].values()) else f"STALE {w['current']}"  # type: ignore[index]
         lines.append(
             f"| {r['n']} | {js[0]:.1f} s | {plain[0]:.1f} s | {prune[0]:.1f} s | {js[0] / plain[0]:.2f} | {js[0] / prune[0]:.2f} "
             f"| {js[1]:.0f} / {plain[1]:.0f} | {statistics.median(shares):.0%} ({shares[0]:.0%} to {shares[-1]:.0%}) | {cpu:.2f} "
             f"| {r['check']:.2f} s | {r['bare_parse']:.2f} s | {r['check'] / r['bare_parse']:.2f} "  # type: ignore[operator]
             f"| {d['rebuild']:.2f} s, {ok} | {d['plain']:.2f} s "  # type: ignore[index]
-            f"| {r['generate']:.2f} s | {r['floor']:.2f} s | {r['generate'] / r['floor']:.2f} | {r['zensical']:.2f} s |"  # type: ignore[operator]
+            f"| {r['generate']:.2f} s | {r['floor']:.2f} s | {r['generate'] / r['floor']:.2f} | {r['zensical']:.2f} s "  # type: ignore[operator]
+            f"| {w['round']:.2f} s, {watched} |"  # type: ignore[index]
         )
     return "\n".join(lines)
 
