@@ -15,7 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from journeysite import __version__
-from journeysite.cli.generate import ENGINES, SiteWriter, completed, write_config
+from journeysite.cli.generate import ENGINES, SiteWriter, completed, stamp, write_config
 from journeysite.cli.init import init
 from journeysite.cli.scaffold import FROM, KINDS, OPTION_HELP, OPTIONAL, Required, ScaffoldError, empty, optional_problems, problem, skeleton, target
 from journeysite.core import codeowners, rename
@@ -178,14 +178,7 @@ WATCH_INTERVAL = 0.5
 def _stamps(project: Project) -> dict[str, tuple[int, int]]:
     """Modification time and size of every file a check reads."""
     files = [*content_files(project.content).values(), *([project.config_file] if project.config_file else [])]
-    stamps = {}
-    for file in files:
-        try:
-            stat = file.stat()
-        except OSError:  # removed while we looked
-            continue
-        stamps[str(file)] = (stat.st_mtime_ns, stat.st_size)
-    return stamps
+    return {str(file): made for file in files if (made := stamp(file)) is not None}
 
 
 def _check_once(args: argparse.Namespace, project: Project, cache: ParseCache | None = None) -> int:

@@ -66,11 +66,10 @@ class SiteWriter:
         (out / MARKER).write_text("Written by `journeysite generate`; it is cleared and written again on each run.\n", encoding="utf-8")
         self.out, self.engine = out, engine
         self.memo = PageMemo(parts=True) if watch else None
-        #: Under `--watch`: what each file written in the last round and in
-        #: this one is (a page's Markdown, a copied file's age and size), to
-        #: write only what changed. A one-off run keeps no page.
+        #: Under `--watch`: what each file written in the last round is (a
+        #: page's Markdown, a copied file's age and size), to write only what
+        #: changed. A one-off run keeps no page.
         self.last: dict[str, object] | None = {} if watch else None
-        self.now: dict[str, object] = {}
 
     def write(self, project: Project, catalog: Catalog) -> Written:
         files = content_files(project.content)
@@ -78,43 +77,46 @@ class SiteWriter:
         paths = Paths(project.settings, directory_urls=project.directory_urls, links_from_file=ENGINES[self.engine],
                       site_name=project.site_name, site_url=project.site_url)
         site = generate(catalog, paths, edits, files, self.memo)
-        self.now = {}
+        now: dict[str, object] = {}
         written = 0
         copies = {rel: source for rel, source in files.items() if rel not in site.titles and rel not in site.derived}
         for rel, source in [*copies.items(), *assets(installed_script()).items()]:
-            stamp = _stamp(source)
-            if stamp is None:  # removed while we looked
+            made = stamp(source)
+            if made is None:
                 continue
-            if self._changed(rel, stamp):
+            if self._changed(rel, made, now):
                 _write(self.out / rel, source.read_bytes())
                 written += 1
         for rel, markdown in site.pages:
-            if self._changed(rel, markdown):
+            if self._changed(rel, markdown, now):
                 _write(self.out / rel, markdown.encode("utf-8"))
                 written += 1
         if self.memo is not None:
             self.memo.keep()
         removed = 0
         if self.last is not None:
-            for rel in self.last.keys() - self.now.keys():
+            for rel in self.last.keys() - now.keys():
                 _remove(self.out, rel)
                 removed += 1
-            self.last, self.now = self.now, {}
+            self.last = now
         return Written(written, site.hidden, removed)
 
-    def _changed(self, rel: str, value: object) -> bool:
+    def _changed(self, rel: str, value: object, now: dict[str, object]) -> bool:
         """Whether to write `rel`: always in a one-off run; under `--watch`,
-        when it differs from the last round (and it is noted for the next)."""
+        when it differs from the last round (and it is noted in `now`, for
+        the next)."""
         if self.last is None:
             return True
-        self.now[rel] = value
+        now[rel] = value
         before = self.last.get(rel)
         return before is not value and before != value  # the memo hands back the very string of a page it did not render again
 
 
-def _stamp(source: Path) -> tuple[int, int] | None:
+def stamp(file: Path) -> tuple[int, int] | None:
+    """A file's modification time and size, which change when it is saved;
+    None if it was removed while we looked."""
     try:
-        stat = source.stat()
+        stat = file.stat()
     except OSError:
         return None
     return stat.st_mtime_ns, stat.st_size
